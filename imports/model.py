@@ -42,3 +42,19 @@ class Collection:
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # manifest entries that do not exist
+
+
+@dataclass
+class StoryParts:
+    """The story-so-far parts of a book (imports/cli/story.py gathers them).
+
+    A field left as None means the option was not asked for; the book then carries the
+    section's placeholder sentence instead.
+    """
+
+    story: str | None = None  # Story section body (-l)
+    articles: str | None = None  # Articles section body (-a / --slug / -c)
+    diff: str | None = None  # Diff section body (--diff)
+    log: str | None = None  # Log section body (--log)
+    changed_paths: list[str] = field(default_factory=list)  # --changed: repo-relative paths to add
+    notes: list[Note] = field(default_factory=list)
