@@ -198,9 +198,32 @@ class TokenCounter:
         """The exact token count of ``text``, summed over cache-friendly parts."""
         return sum(self.count_many(split_at_boundaries(text)))
 
+    def count_segments(self, segments: list[str]) -> int:
+        """The exact token count of ``"".join(segments)``: joins that are not piece
+        boundaries are merged first, so the sum equals a whole-text encode."""
+        return sum(self.count_many(merge_unsafe_joins(segments)))
+
     def encode_full(self, text: str) -> int:
         """A whole-text encode, uncached: used to verify ``count_exact``."""
         return len(self.encoder.encoding().encode_ordinary(text))
+
+
+def is_safe_join(left: str, right: str) -> bool:
+    """True when tiktoken's pre-tokenizer must start a new piece between the two texts."""
+    return left.endswith("\n") and bool(right) and not right[0].isspace() and right[0] != "/"
+
+
+def merge_unsafe_joins(segments: list[str]) -> list[str]:
+    """Concatenate neighbours whose join is not a guaranteed piece boundary."""
+    out: list[str] = []
+    for seg in segments:
+        if not seg:
+            continue
+        if out and not is_safe_join(out[-1], seg):
+            out[-1] += seg
+        else:
+            out.append(seg)
+    return out
 
 
 def split_at_boundaries(text: str) -> list[str]:
