@@ -90,14 +90,14 @@ class Encoder:
     def _resolve(self) -> None:
         requested = self.requested
         if requested and requested not in ("auto",):
-            try:
-                self._encoding = _load_tiktoken(requested)
-            except Exception as exc:  # tiktoken raises ValueError, requests errors, OSError…
+            import tiktoken
+
+            if requested not in tiktoken.list_encoding_names():
                 raise UsageProblem(
-                    f"encoding {requested!r} could not be loaded: {type(exc).__name__}: {str(exc)[:160]}",
-                    hint=f"Use --encoding {OFFLINE} (bundled, works offline) or auto.",
-                ) from None
-            self._info = EncodingInfo(requested)
+                    f"encoding {requested!r} could not be loaded: tiktoken does not know it",
+                    hint=f"Use auto, {PREFERRED} or {OFFLINE} (bundled, works offline).",
+                )
+            self._info = EncodingInfo(requested)  # loaded on the first cache miss
             return
         if not self._recently_failed():
             try:
@@ -113,7 +113,13 @@ class Encoder:
         if self._info is None:
             self._resolve()
         if self._encoding is None:
-            self._encoding = _load_tiktoken(self._info.name)
+            try:
+                self._encoding = _load_tiktoken(self._info.name)
+            except Exception as exc:  # tiktoken raises ValueError, requests errors, OSError…
+                raise UsageProblem(
+                    f"encoding {self._info.name!r} could not be loaded: {type(exc).__name__}: {str(exc)[:160]}",
+                    hint=f"Use --encoding auto or {OFFLINE} (bundled, works offline).",
+                ) from None
         return self._encoding
 
 
