@@ -43,6 +43,8 @@ _BACKTICK_RUN = re.compile(r"`+")
 
 def fence_for(text: str, char: str = "`") -> str:
     """A code fence longer than the longest backtick run in ``text`` (at least three)."""
+    if char * 3 not in text:  # the common case, without scanning every run
+        return char * 3
     longest = max((len(m) for m in _BACKTICK_RUN.findall(text)), default=0)
     return char * max(3, longest + 1)
 

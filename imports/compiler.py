@@ -17,7 +17,7 @@ from .manifest import Entry
 from .model import Collection, Note, StoryParts
 from .settle import settle
 from .sources import collect, tracked_files
-from .summary import Facts, Item, Measures, manifest_body, summary_body
+from .summary import Facts, Item, Measures, SelfDescription
 from .textdata import load_template
 from .tokens import TokenCounter
 from .tree import render_tree
@@ -115,9 +115,11 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
         top_n=req.top_n,
     )
 
+    describe = SelfDescription(facts)
+
     def dynamic(m: Measures) -> dict[str, Section]:
-        return {"Manifest": section("Manifest", manifest_body(facts, m)),
-                "Summary": section("Summary", summary_body(facts, m))}
+        return {"Manifest": section("Manifest", describe.manifest(m)),
+                "Summary": section("Summary", describe.summary(m))}
 
     text, measures = settle(static, dynamic, SECTION_ORDER, counter, BOOK_HEADER)
     return Compiled(text, measures, facts, col, seals)

@@ -32,6 +32,8 @@ class _Layout:
         self.static, self.dynamic, self.order, self.header = static, dynamic, order, header
         self.static_segments: dict[str, list[str]] = {}
         self.static_bytes: dict[str, bytes] = {}
+        self.static_text: dict[str, str] = {}
+        self.last_text: dict[str, str] = {}
 
     def render(self, m: Measures):
         sections = {**self.static, **self.dynamic(m)}
@@ -41,25 +43,30 @@ class _Layout:
             if name in self.static:
                 if name not in self.static_bytes:
                     self.static_segments[name] = segs
-                    self.static_bytes[name] = "".join(segs).encode("utf-8")
+                    self.static_text[name] = "".join(segs)
+                    self.static_bytes[name] = self.static_text[name].encode("utf-8")
                 segs_by_name[name], bytes_by_name[name] = self.static_segments[name], self.static_bytes[name]
+                self.last_text[name] = self.static_text[name]
             else:
-                segs_by_name[name], bytes_by_name[name] = segs, "".join(segs).encode("utf-8")
+                self.last_text[name] = "".join(segs)
+                segs_by_name[name], bytes_by_name[name] = segs, self.last_text[name].encode("utf-8")
         return segs_by_name, bytes_by_name
 
     def digest(self, bytes_by_name: dict[str, bytes]) -> str:
         h = xxhash.xxh3_64(self.header.encode("utf-8"))
+        marker = b"\n" + HASH_LINE_PREFIX.encode()
         for name in self.order:
             data = bytes_by_name[name]
-            if name not in self.static and HASH_LINE_PREFIX.encode() in data:
-                data = b"\n".join(ln for ln in data.split(b"\n") if not ln.startswith(HASH_LINE_PREFIX.encode()))
-                h.update(data)
-            else:
-                h.update(data)
+            cut = data.rfind(marker) if name not in self.static else -1
+            if cut >= 0:  # leave out the hash line itself
+                end = data.find(b"\n", cut + 1)
+                data = data[: cut + 1] + (data[end + 1 :] if end >= 0 else b"")
+            h.update(data)
         return h.hexdigest()
 
-    def text(self, bytes_by_name: dict[str, bytes]) -> str:
-        return self.header + b"".join(bytes_by_name[n] for n in self.order).decode("utf-8")
+    def text(self) -> str:
+        """The book as last rendered."""
+        return self.header + "".join(self.last_text[n] for n in self.order)
 
 
 def settle(static: dict[str, Section], dynamic: Callable[[Measures], dict[str, Section]],
@@ -92,9 +99,10 @@ def settle(static: dict[str, Section], dynamic: Callable[[Measures], dict[str, S
         measured = (tuple(counts), header_tokens + sum(n for _, n in counts),
                     header_size + sum(len(b) for b in data.values()))
         if measured == (m.sections, m.total, m.size):
-            return layout.text(data), m
+            return layout.text(), m
         m = replace(m, sections=measured[0], total=measured[1], size=measured[2])
     # No fixed point: say so in the book itself (one more render, knowingly inexact).
     m = replace(m, settled=False)
     m = replace(m, digest=layout.digest(layout.render(m)[1]))
-    return layout.text(layout.render(m)[1]), m
+    layout.render(m)
+    return layout.text(), m

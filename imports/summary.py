@@ -72,25 +72,69 @@ def _blocks(blocks: list[list[str]]) -> list[str]:
     return [s + "\n" for s in segs[:-1]] + segs[-1:]
 
 
-def manifest_body(facts: Facts, m: Measures) -> list[str]:
-    intro = [
-        "This is a context book compiled by prompt-foo. Its sections follow in the order listed;",
-        "the live request is the LAST section, Prompt. Everything before it is context for that request.",
-    ]
-    toc = ["Sections (tokens):"]
-    for name, n in m.sections:
-        tag = "  <- the request: read it last, act on it" if name == "Prompt" else ""
-        toc.append(f"- {name}: {n:,}{tag}")
-    files = [i for i in facts.items if i.kind in ("file", "notebook")]
-    others = [i for i in facts.items if i.kind not in ("file", "notebook")]
-    blocks = [intro, toc]
-    if files:
-        blocks.append([f"Codebase files ({len(files)}; tokens | bytes):"]
-                      + [f"- {i.label} ({i.tokens:,} | {i.size:,}){_flags(i)}" for i in files])
-    if others:
-        blocks.append(["Commands and URLs (live receipts; tokens | bytes):"]
-                      + [f"- {i.label} ({i.tokens:,} | {i.size:,}){_flags(i)}" for i in others])
-    return _blocks(blocks)
+class SelfDescription:
+    """Renders the Manifest and Summary bodies for given measures. The long listings do
+    not depend on the measures, so they are rendered once and reused on every round."""
+
+    def __init__(self, facts: Facts):
+        self.facts = facts
+        files = [i for i in facts.items if i.kind in ("file", "notebook")]
+        others = [i for i in facts.items if i.kind not in ("file", "notebook")]
+        self._manifest_lists: list[list[str]] = []
+        if files:
+            self._manifest_lists.append([f"Codebase files ({len(files)}; tokens | bytes):"]
+                                        + [f"- {i.label} ({i.tokens:,} | {i.size:,}){_flags(i)}" for i in files])
+        if others:
+            self._manifest_lists.append(["Commands and URLs (live receipts; tokens | bytes):"]
+                                        + [f"- {i.label} ({i.tokens:,} | {i.size:,}){_flags(i)}" for i in others])
+        head = [f"Command: {facts.command}", f"Encoding: {facts.encoding}"]
+        if facts.seals:
+            head.append("Seals: " + "; ".join(facts.seals))
+        log = ["Processing log:"] + (
+            [f"- {'WARNING: ' if n.level == 'warn' else ''}{n.text}" for n in facts.notes] or ["- nothing to report"])
+        self._summary_lists = [head, log]
+        if facts.missing:
+            self._summary_lists.append([f"Missing manifest entries ({len(facts.missing)}):"]
+                                       + [f"- {x}" for x in facts.missing])
+        self._summary_lists.append(
+            [f"Included ({len(facts.items)}):"]
+            + ([f"- {i.label}: {i.tokens:,} tokens, {i.size:,} bytes{_flags(i)}" for i in facts.items] or ["- nothing"]))
+        if facts.skipped:
+            self._summary_lists.append([f"Skipped ({len(facts.skipped)}):"]
+                                       + [f"- {s.label}: {s.reason}" for s in facts.skipped])
+        self._top = sorted(facts.items, key=lambda i: (-i.tokens, i.label))[: facts.top_n]
+
+    def manifest(self, m: Measures) -> list[str]:
+        intro = [
+            "This is a context book compiled by prompt-foo. Its sections follow in the order listed;",
+            "the live request is the LAST section, Prompt. Everything before it is context for that request.",
+        ]
+        toc = ["Sections (tokens):"]
+        for name, n in m.sections:
+            tag = "  <- the request: read it last, act on it" if name == "Prompt" else ""
+            toc.append(f"- {name}: {n:,}{tag}")
+        return _blocks([intro, toc, *self._manifest_lists])
+
+    def summary(self, m: Measures) -> list[str]:
+        blocks = list(self._summary_lists)
+        if self._top:
+            table = [f"Largest contributors (top {len(self._top)}):", "| # | source | tokens | share |",
+                     "|---|---|---:|---:|"]
+            for rank, i in enumerate(self._top, 1):
+                share = 100.0 * i.tokens / m.total if m.total else 0.0
+                table.append(f"| {rank} | {i.label} | {i.tokens:,} | {share:.1f}% |")
+            blocks.append(table)
+        state = (f"settled in round {m.passes}" if m.settled
+                 else f"DID NOT SETTLE in {m.passes} rounds: the count may be off by a few tokens")
+        blocks.append([
+            "Totals:",
+            f"- Verified total: {m.total:,} tokens ({self.facts.encoding.split(' ')[0]}; "
+            f"the exact count of this book's text, {state})",
+            f"- Size: {m.size:,} bytes; {perspective(m.total)}",
+            "- Context windows: " + "; ".join(fits(m.total)) + " (exact for OpenAI models, an estimate for others)",
+        ])
+        blocks.append([f"{HASH_LINE_PREFIX}{m.digest}"])
+        return _blocks(blocks)
 
 
 def _flags(item: Item) -> str:
@@ -106,36 +150,3 @@ def perspective(tokens: int) -> str:
 
 def fits(tokens: int) -> list[str]:
     return [f"{'fits' if tokens <= limit else 'too big for'} {label}" for limit, label in CONTEXT_WINDOWS]
-
-
-def summary_body(facts: Facts, m: Measures) -> list[str]:
-    head = [f"Command: {facts.command}", f"Encoding: {facts.encoding}"]
-    if facts.seals:
-        head.append("Seals: " + "; ".join(facts.seals))
-    log = ["Processing log:"] + (
-        [f"- {'WARNING: ' if n.level == 'warn' else ''}{n.text}" for n in facts.notes] or ["- nothing to report"])
-    blocks = [head, log]
-    if facts.missing:
-        blocks.append([f"Missing manifest entries ({len(facts.missing)}):"] + [f"- {x}" for x in facts.missing])
-    blocks.append([f"Included ({len(facts.items)}):"]
-                  + ([f"- {i.label}: {i.tokens:,} tokens, {i.size:,} bytes{_flags(i)}" for i in facts.items]
-                     or ["- nothing"]))
-    if facts.skipped:
-        blocks.append([f"Skipped ({len(facts.skipped)}):"] + [f"- {s.label}: {s.reason}" for s in facts.skipped])
-    top = sorted(facts.items, key=lambda i: (-i.tokens, i.label))[: facts.top_n]
-    if top:
-        table = [f"Largest contributors (top {len(top)}):", "| # | source | tokens | share |", "|---|---|---:|---:|"]
-        for rank, i in enumerate(top, 1):
-            share = 100.0 * i.tokens / m.total if m.total else 0.0
-            table.append(f"| {rank} | {i.label} | {i.tokens:,} | {share:.1f}% |")
-        blocks.append(table)
-    state = (f"settled in round {m.passes}" if m.settled
-             else f"DID NOT SETTLE in {m.passes} rounds: the count may be off by a few tokens")
-    blocks.append([
-        "Totals:",
-        f"- Verified total: {m.total:,} tokens ({facts.encoding.split(' ')[0]}; the exact count of this book's text, {state})",
-        f"- Size: {m.size:,} bytes; {perspective(m.total)}",
-        "- Context windows: " + "; ".join(fits(m.total)) + " (exact for OpenAI models, an estimate for others)",
-    ])
-    blocks.append([f"{HASH_LINE_PREFIX}{m.digest}"])
-    return _blocks(blocks)
