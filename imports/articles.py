@@ -195,7 +195,7 @@ def parse_post(rel: str, text: str, tokens: int = 0, problems: tuple[str, ...] =
     m = POST_NAME.match(name)
     file_date, slug = m.group(1), m.group(2)
     found = list(problems)
-    source, problem = split_front_matter(text)
+    source, problem = split_front_matter(text.removeprefix("\ufeff"))
     data: dict = {}
     if problem:
         found.append(problem)
