@@ -9,11 +9,14 @@ from pathlib import Path
 
 import click
 
-from ..articles import NO_FOLDER_HINT, Post, PostIndex, open_index, posts_folder, read_post
+from typing import TYPE_CHECKING
+
 from ..errors import UsageProblem
 from ..model import Note, StoryParts
 from ..slices import parse_slice
-from ..story_render import render_articles, render_diff, render_log, render_story
+
+if TYPE_CHECKING:  # the article and git modules load only when their options are used
+    from ..articles import Post, PostIndex
 
 _HEAD = "HEAD"  # what a bare --diff / --changed means: compare with HEAD (uncommitted changes)
 
@@ -59,6 +62,9 @@ def _gather_posts(ws, counter, params: dict, parts: StoryParts) -> None:
     slugs, shards_wanted = tuple(params.get("slugs") or ()), bool(params.get("context_shards"))
     if not (list_text or article_text or slugs or shards_wanted):
         return
+    from ..articles import NO_FOLDER_HINT, open_index, posts_folder, read_post
+    from ..story_render import render_articles, render_story
+
     list_slice = parse_slice(list_text, option="-l") if list_text else None
     article_slice = parse_slice(article_text, option="-a") if article_text else None
     folder, _origin = posts_folder(ws, params.get("posts"))
@@ -148,6 +154,7 @@ def _gather_git(ws, params: dict, parts: StoryParts) -> None:
     if not asked:
         return
     from ..gitctx import NotInGit, changed_files, open_repo, recent_commits, working_diff
+    from ..story_render import render_diff, render_log
 
     try:
         repo = open_repo(ws.root) if ws.in_git else None
