@@ -107,13 +107,17 @@ def scan(folder: Path) -> list[tuple[str, os.stat_result]]:
     stack = [("", folder)]
     while stack:
         prefix, path = stack.pop()
-        with os.scandir(path) as it:
-            for entry in it:
-                if entry.is_dir():
-                    if not entry.name.startswith(("_", ".")):
-                        stack.append((f"{prefix}{entry.name}/", Path(entry.path)))
-                elif POST_NAME.match(entry.name) and entry.is_file():
-                    found.append((prefix + entry.name, entry.stat()))
+        try:
+            with os.scandir(path) as it:
+                entries = list(it)
+        except OSError:
+            continue  # an unreadable sub-folder holds nothing we can list
+        for entry in entries:
+            if entry.is_dir():
+                if not entry.name.startswith(("_", ".")):
+                    stack.append((f"{prefix}{entry.name}/", Path(entry.path)))
+            elif POST_NAME.match(entry.name) and entry.is_file():
+                found.append((prefix + entry.name, entry.stat()))
     return found
 
 
@@ -203,6 +207,11 @@ def parse_post(rel: str, text: str, tokens: int = 0, problems: tuple[str, ...] =
         data, problem = load_yaml(source)
         if problem:
             found.append(problem)
+    if data.get("date") in (None, ""):
+        try:
+            dt.date.fromisoformat(file_date)
+        except ValueError:
+            found.append(f"the file name's date {file_date} is not a calendar date")
     date, problem = _date(data.get("date"), file_date)
     found += [problem] if problem else []
     order, problem = _sort_order(data.get("sort_order"))
@@ -228,7 +237,11 @@ def build_index(folder: Path, counter, cache: ArticleCache) -> PostIndex:
         if post is not None:
             posts[rel] = post
             continue
-        data = (folder / rel).read_bytes()
+        try:
+            data = (folder / rel).read_bytes()
+        except OSError as exc:
+            index.notes.append(Note(f"post {rel}: unreadable ({exc.strerror or exc}); left out", "warn"))
+            continue
         index.bodies_read += 1
         digest = content_hash(data)
         post = _from_dict(cache.same_content(rel, digest))

@@ -150,3 +150,18 @@ def test_story_body_whole(tmp_path, counter):
     )
     no_base = render_story(index.posts[:1], 3, "_posts/", "-l [0]", None)
     assert no_base.splitlines()[2] == f"[2024-01-01] /one/ | One | {tokens[0]} tokens"
+
+
+def test_sub_folders_and_impossible_file_dates(tmp_path, counter):
+    folder = tmp_path / "_posts"
+    write(folder / "2024-01-01-top.md", "---\ntitle: Top\n---\n")
+    write(folder / "python/2024-01-02-in-category.md", "---\ntitle: In a category\n---\n")
+    write(folder / "2024-13-40-impossible.md", "---\ntitle: Impossible\n---\n")
+    write(folder / "2024-13-41-redated.md", "---\ntitle: Redated\ndate: 2023-12-31\n---\n")
+    index = fresh_index(folder, counter)
+    assert [p.file for p in index.posts] == [
+        "2024-13-41-redated.md", "2024-01-01-top.md", "python/2024-01-02-in-category.md",
+        "2024-13-40-impossible.md"]
+    assert index.posts[2].name == "2024-01-02-in-category.md"
+    assert [n.text for n in index.notes] == [
+        "post 2024-13-40-impossible.md: the file name's date 2024-13-40 is not a calendar date"]

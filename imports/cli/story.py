@@ -141,7 +141,7 @@ def _shards(index: PostIndex, posts: list[Post], notes: list[Note]) -> list[tupl
         except (OSError, ValueError) as exc:
             notes.append(Note(f"context shard _context/{path.name}: not valid JSON ({exc}); left out", "warn"))
             continue
-        found.append((post.name, json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True)))
+        found.append((post.name, json.dumps(data, separators=(",", ":"), ensure_ascii=False)))
     if posts and not found:
         notes.append(Note(f"-c: none of the {len(posts)} chosen posts has a shard in "
                           f"{index.folder / '_context'}", "warn"))
