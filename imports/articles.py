@@ -86,7 +86,7 @@ def posts_folder(ws, option: str | None) -> tuple[Path | None, str]:
         return folder.resolve(), "--posts"
     configured = ws.setting("posts")
     if configured:
-        folder = (ws.root / str(configured)).expanduser()
+        folder = ws.root / Path(str(configured)).expanduser()  # relative to the repository root
         if not folder.is_dir():
             raise UsageProblem(f"[tool.prompt-foo] posts = {configured!r} in {ws.root / 'pyproject.toml'}: "
                                f"no such folder ({folder}).", hint="Fix the setting or pass --posts DIR.")

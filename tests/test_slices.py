@@ -1,6 +1,8 @@
 """Slices typed on the command line."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from imports.errors import UsageProblem
 from imports.slices import parse_slice
@@ -46,3 +48,10 @@ def test_a_prompt_taken_as_the_slice_gets_a_hint():
     with pytest.raises(UsageProblem) as err:
         parse_slice("what next?", option="-l")
     assert "If that was your prompt, put it before the option" in err.value.hint
+
+
+@given(st.one_of(st.none(), st.integers(-50, 50)), st.one_of(st.none(), st.integers(-50, 50)),
+       st.one_of(st.none(), st.integers(-5, 5).filter(bool)))
+def test_any_python_slice_means_what_python_means(start, stop, step):
+    text = "[" + ":".join("" if v is None else str(v) for v in (start, stop, step)) + "]"
+    assert ITEMS[parse_slice(text)] == ITEMS[start:stop:step]

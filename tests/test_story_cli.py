@@ -171,3 +171,16 @@ def test_outside_git_the_compile_goes_on(tmp_path):
     assert "| Solo |" in section(result.stdout, "Story")
     assert section(result.stdout, "Log") == "Not inside a git repository (plain/): nothing to show.\n"
     assert f"- WARNING: --diff, --log, --changed: {folder} is not inside a git repository; left out" in result.stdout
+
+
+def test_posts_setting_is_relative_to_the_repository_root(tmp_path):
+    from imports.config import Workspace
+    from imports.articles import posts_folder
+    from imports.errors import UsageProblem
+
+    (tmp_path / "journal").mkdir()
+    ws = Workspace(root=tmp_path, in_git=False, settings={"posts": "journal"})
+    assert posts_folder(ws, None) == ((tmp_path / "journal").resolve(), "pyproject.toml")
+    with pytest.raises(UsageProblem, match=r"^\[tool.prompt-foo\] posts = 'blog' in .*pyproject.toml: no such folder"):
+        posts_folder(Workspace(root=tmp_path, in_git=False, settings={"posts": "blog"}), None)
+    assert posts_folder(Workspace(root=tmp_path, in_git=False), None) == (None, "")

@@ -78,7 +78,7 @@ def _gather_posts(ws, counter, params: dict, parts: StoryParts) -> None:
     cache.save()
     parts.notes.extend(index.notes)
     shown = _shown(folder, ws.root)
-    base_url = params.get("base_url") or ws.setting("base_url")
+    base_url = str(params.get("base_url") or ws.setting("base_url") or "") or None
     listed = index.posts[list_slice] if list_slice else []
     if list_slice:
         parts.story = render_story(listed, len(index.posts), shown, f"-l {list_text}", base_url)
