@@ -25,7 +25,7 @@ _COMMAND_NOTE = re.compile(r"[ \t]{2,}#(?:[ \t]|$)")
 _URL_NOTE = re.compile(r"<--|[ \t]#")
 _PATH_NOTE = re.compile(r"<--|#")
 _URL = re.compile(r"https?://", re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_-]*)\}(?!\})")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_-]*)\}")
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,8 @@ def split_note(line: str) -> tuple[str, str | None]:
 def _substitute(body: str, args: dict[str, str], used: set[str], lineno: int, notes: list[Note]) -> str:
     def replace(match: re.Match) -> str:
         key = match.group(1)
+        if body[match.start() - 1: match.start()] == "{" and body[match.end(): match.end() + 1] == "}":
+            return match.group()  # {{path}} is a command's file reference, not an --arg
         if key in args:
             used.add(key)
             return args[key]
