@@ -6,6 +6,7 @@ vary with the jupytext version, which would break byte-identical books.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 # Fence tags for the languages jupytext names; anything else keeps jupytext's own name.
@@ -29,16 +30,20 @@ def render_notebook(text: str) -> Rendered:
     from jupytext.languages import _SCRIPT_EXTENSIONS
 
     try:
-        notebook = jupytext.reads(text, fmt="ipynb")
+        with warnings.catch_warnings():  # nbformat warns (and repairs) e.g. duplicate cell ids
+            warnings.simplefilter("ignore")
+            notebook = jupytext.reads(text, fmt="ipynb")
     except Exception as exc:  # nbformat raises several unrelated types for bad JSON
         raise NotebookError(f"{type(exc).__name__}: {exc}".splitlines()[0][:200]) from None
     language = _language(notebook.metadata)
     extension = next((ext for ext, spec in _SCRIPT_EXTENSIONS.items() if spec["language"] == language), ".py")
     if extension == ".py":
         language = "python"
-    body = jupytext.writes(notebook, fmt={"extension": extension, "format_name": "percent",
-                                          "notebook_metadata_filter": "-all",
-                                          "cell_metadata_filter": "-all"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        body = jupytext.writes(notebook, fmt={"extension": extension, "format_name": "percent",
+                                              "notebook_metadata_filter": "-all",
+                                              "cell_metadata_filter": "-all"})
     return Rendered(body, _FENCE_TAGS.get(language, language), len(notebook.cells))
 
 
