@@ -193,13 +193,15 @@ class _Reader:
         flags: list[str] = []
         if rel is None:
             flags.append("outside repository")
-        elif not _inside(os.path.realpath(absolute), self.real_root):
+        # Listed files never sit under a symlinked folder (git stores the link), so check the file only.
+        elif (explicit or os.path.islink(absolute)) and not _inside(os.path.realpath(absolute), self.real_root):
             if not explicit:
                 self.col.skipped.append(Skipped(label, "symlink to a file outside the repository"))
                 return
             flags.append("symlink to a file outside the repository")
         try:
-            data = Path(absolute).read_bytes()
+            with open(absolute, "rb") as handle:
+                data = handle.read()
         except OSError as exc:
             self._unreadable(entry, label, rel, f"cannot read: {exc.strerror or exc}", explicit, flags)
             return
@@ -268,9 +270,9 @@ def _inside(path: str, root: str) -> bool:
 def _relative(ws: Workspace, absolute: str) -> str | None:
     """``absolute`` relative to the root with "/" separators, or None when it is outside."""
     root = str(ws.root)
-    if not _inside(absolute, root):
-        return None
-    return os.path.relpath(absolute, root).replace(os.sep, "/")
+    if absolute == root or not _inside(absolute, root):
+        return "." if absolute == root else None
+    return absolute[len(root.rstrip(os.sep)) + 1:].replace(os.sep, "/")
 
 
 def _listing(ws: Workspace) -> tuple[list[str], list[str]]:
