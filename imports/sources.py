@@ -19,7 +19,8 @@ from .manifest import MANIFEST_NAME, Entry, entry_kind
 from .model import Collection, Note, Skipped, Source
 
 EXPLICIT = ("manifest", "cli")  # written by the user: kept even when odd, and flagged
-_SHELLISH = set(" |&;<>$`'\"*?(){}=")
+_ORIGINS = {"cli": "--file", "default": "default selection", "changed": "--changed"}
+_SHELLISH = set(" |&;<>$`'\"*?()=")
 
 
 def cli_entries(ws: Workspace, paths: list[str]) -> list[Entry]:
@@ -91,7 +92,7 @@ class _Reader:
         self._tracked: list[str] | None = None
 
     def note(self, entry: Entry, text: str, level: str = "warn") -> None:
-        where = f"{MANIFEST_NAME}:{entry.line}" if entry.line else {"cli": "--file"}.get(entry.origin, entry.origin)
+        where = f"{MANIFEST_NAME}:{entry.line}" if entry.line else _ORIGINS.get(entry.origin, entry.origin)
         self.col.notes.append(Note(f"{where}: {text}", level))
 
     def _fresh(self, entry: Entry, label: str) -> bool:
@@ -106,11 +107,10 @@ class _Reader:
         if not self._fresh(entry, entry.text):
             return
         try:
-            command = expand_file_refs(entry.text[1:].strip(), self._text_of)
+            command = expand_file_refs(entry.text[1:].strip(), self.ws.root)
         except CommandInputMissing as exc:
             why = f"not run: {{{{{exc.args[0]}}}}} names no readable text file"
-            self.col.sources.append(Source("command", entry.text, f"# {why}\n", "text", 0, (why,)))
-            self.note(entry, f"{entry.text}: {why}")
+            self.add(entry, Source("command", entry.text, f"# {why}\n", "text", 0, (why,)))
             return
         self.add(entry, run_command(entry.text, command, self.ws.root, timeout))
 
@@ -118,14 +118,6 @@ class _Reader:
         self.col.sources.append(src)
         if src.flags:
             self.note(entry, f"{src.label}: {'; '.join(src.flags)}")
-
-    def _text_of(self, written: str) -> str | None:
-        absolute, _ = self._locate(written)
-        try:
-            data = Path(absolute).read_bytes()
-        except OSError:
-            return None
-        return None if b"\x00" in data else data.decode("utf-8", "replace")
 
     def url(self, entry: Entry, timeout) -> None:
         from .urls import DEFAULT_TIMEOUT as URL_TIMEOUT, fetch_url  # lazy: urllib is only needed here
@@ -142,7 +134,10 @@ class _Reader:
     def path(self, entry: Entry) -> None:
         absolute, rel = self._locate(entry.text)
         if os.path.isdir(absolute):
-            self.folder(entry, absolute, rel)
+            if entry.origin in EXPLICIT:
+                self.folder(entry, absolute, rel)
+            else:  # a listed path that is a folder: a git submodule
+                self.col.skipped.append(Skipped(rel or entry.text, "folder (a git submodule?): not read"))
             return
         label = rel if rel is not None else entry.text
         if not os.path.lexists(absolute):
