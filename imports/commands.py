@@ -56,6 +56,9 @@ def run_command(label: str, command: str, root: Path, timeout: float = DEFAULT_T
         timed_out = True
         _kill_group(proc.pid)
         out, err = _drain(proc)
+    except BaseException:  # Ctrl-C: the command has its own session, so the terminal's signal missed it
+        _kill_group(proc.pid)
+        raise
     return _receipt(label, out, err, proc.returncode, timed_out, timeout)
 
 

@@ -15,6 +15,7 @@ from typing import Callable
 
 from .commands import DEFAULT_TIMEOUT, CommandInputMissing, expand_file_refs, run_command
 from .config import Workspace
+from .errors import UsageProblem
 from .manifest import MANIFEST_NAME, Entry, entry_kind
 from .model import Collection, Note, Skipped, Source
 
@@ -70,15 +71,22 @@ def collect(ws: Workspace, entries: list[Entry], *, command_timeout: float | Non
             url_timeout: float | None = None) -> Collection:
     """Read every entry into a Source; problems become notes, skipped items or missing entries."""
     reader = _Reader(ws, Collection())
-    timeout = float(command_timeout or ws.setting("command_timeout", DEFAULT_TIMEOUT))
+    timeout = command_timeout or _seconds(ws, "command_timeout", DEFAULT_TIMEOUT)
     for entry in entries:
         if entry.kind == "command":
             reader.command(entry, timeout)
         elif entry.kind == "url":
-            reader.url(entry, url_timeout or ws.setting("url_timeout"))
+            reader.url(entry, url_timeout or _seconds(ws, "url_timeout", None))
         else:
             reader.path(entry)
     return reader.col
+
+
+def _seconds(ws: Workspace, key: str, default: float | None) -> float | None:
+    value = ws.setting(key, default)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
+        raise UsageProblem(f"[tool.prompt-foo] {key} = {value!r}: expected a positive number of seconds")
+    return value
 
 
 class _Reader:
@@ -162,26 +170,21 @@ class _Reader:
             if self._tracked is None:
                 self._tracked = tracked_files(self.ws)
             prefix = "" if rel == "." else rel + "/"
-            files = [f for f in self._tracked if f.startswith(prefix)]
-            labels = files
+            found = [(os.path.join(self.root, f), f, f) for f in self._tracked if f.startswith(prefix)]
         else:
-            found = walk(Path(absolute))[0]
-            files = [os.path.join(absolute, f) for f in found]
-            labels = [entry.text.rstrip("/") + "/" + f for f in found]
-        if not files:
+            found = [(os.path.join(absolute, f), f"{entry.text.rstrip('/')}/{f}", None)
+                     for f in walk(Path(absolute))[0]]
+        if not found:
             self.col.missing.append(entry.text)
             self.note(entry, f"{entry.text} is a folder with no tracked files")
             return
-        self.note(entry, f"{entry.text}: folder expanded to {len(files)} files", "info")
-        for path, label in zip(files, labels):
+        self.note(entry, f"{entry.text}: folder expanded to {len(found)} files", "info")
+        for full, label, sub_rel in found:
             reason = default_reason(label)
             if reason:
                 self.col.skipped.append(Skipped(label, reason))
-                continue
-            sub = Entry(text=label, kind="path", line=entry.line, origin="folder")
-            full = os.path.join(self.root, path) if rel is not None else path
-            if self._fresh(sub, label):
-                self.file(sub, full, label, path if rel is not None else None)
+            elif self._fresh(sub := Entry(label, "path", entry.line, origin="folder"), label):
+                self.file(sub, full, label, sub_rel)
 
     def file(self, entry: Entry, absolute: str, label: str, rel: str | None) -> None:
         explicit = entry.origin in EXPLICIT

@@ -257,3 +257,16 @@ def test_notes_for_default_entries_name_the_selection(git_repo):
     assert col.skipped == [Skipped("odd.txt", "binary (3 bytes, NUL bytes found)")]
     assert col.notes == [Note("default selection: bad.txt: not valid UTF-8 (first bad byte at offset 3): "
                               "decoded with replacement", "warn")]
+
+
+def test_folder_outside_the_repository_is_walked_and_flagged(git_repo, tmp_path):
+    ext = tmp_path / "ext"
+    (ext / "sub").mkdir(parents=True)
+    (ext / "x.py").write_text("x\n")
+    (ext / "sub" / "y.md").write_text("y\n")
+    (ext / "pic.png").write_bytes(b"\x89PNG")
+    ws = open_workspace(git_repo.root)
+    col = collect(ws, [path_entry("../ext/")])
+    assert [(s.label, s.flags, s.path) for s in col.sources] == [
+        ("../ext/sub/y.md", ("outside repository",), None), ("../ext/x.py", ("outside repository",), None)]
+    assert col.skipped == [Skipped("../ext/pic.png", "image")]
