@@ -12,7 +12,6 @@ import re
 import signal
 import subprocess
 from pathlib import Path
-from typing import Callable
 
 from .model import Source
 
@@ -26,13 +25,17 @@ class CommandInputMissing(LookupError):
     """A {{path}} in the command names no readable file."""
 
 
-def expand_file_refs(command: str, read: Callable[[str], str | None]) -> str:
-    """``command`` with each {{path}} replaced by that file's text (``read`` returns None when missing)."""
+def expand_file_refs(command: str, root: Path) -> str:
+    """``command`` with each {{path}} (relative to ``root``, or ~ or absolute) replaced by that file's text."""
     def replace(match: re.Match) -> str:
-        text = read(match.group(1).strip())
-        if text is None:
-            raise CommandInputMissing(match.group(1).strip())
-        return text
+        written = match.group(1).strip()
+        try:
+            data = (Path(root) / os.path.expanduser(written)).read_bytes()
+        except OSError:
+            raise CommandInputMissing(written) from None
+        if b"\x00" in data:
+            raise CommandInputMissing(written)
+        return data.decode("utf-8", "replace")
 
     return _FILE_REF.sub(replace, command)
 
@@ -53,6 +56,9 @@ def run_command(label: str, command: str, root: Path, timeout: float = DEFAULT_T
         timed_out = True
         _kill_group(proc.pid)
         out, err = _drain(proc)
+    except BaseException:  # Ctrl-C: the command has its own session, so the terminal's signal missed it
+        _kill_group(proc.pid)
+        raise
     return _receipt(label, out, err, proc.returncode, timed_out, timeout)
 
 

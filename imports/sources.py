@@ -15,11 +15,13 @@ from typing import Callable
 
 from .commands import DEFAULT_TIMEOUT, CommandInputMissing, expand_file_refs, run_command
 from .config import Workspace
+from .errors import UsageProblem
 from .manifest import MANIFEST_NAME, Entry, entry_kind
 from .model import Collection, Note, Skipped, Source
 
 EXPLICIT = ("manifest", "cli")  # written by the user: kept even when odd, and flagged
-_SHELLISH = set(" |&;<>$`'\"*?(){}=")
+_ORIGINS = {"cli": "--file", "default": "default selection", "changed": "--changed"}
+_SHELLISH = set(" |&;<>$`'\"*?()=")
 
 
 def cli_entries(ws: Workspace, paths: list[str]) -> list[Entry]:
@@ -69,15 +71,22 @@ def collect(ws: Workspace, entries: list[Entry], *, command_timeout: float | Non
             url_timeout: float | None = None) -> Collection:
     """Read every entry into a Source; problems become notes, skipped items or missing entries."""
     reader = _Reader(ws, Collection())
-    timeout = float(command_timeout or ws.setting("command_timeout", DEFAULT_TIMEOUT))
+    timeout = command_timeout or _seconds(ws, "command_timeout", DEFAULT_TIMEOUT)
     for entry in entries:
         if entry.kind == "command":
             reader.command(entry, timeout)
         elif entry.kind == "url":
-            reader.url(entry, url_timeout or ws.setting("url_timeout"))
+            reader.url(entry, url_timeout or _seconds(ws, "url_timeout", None))
         else:
             reader.path(entry)
     return reader.col
+
+
+def _seconds(ws: Workspace, key: str, default: float | None) -> float | None:
+    value = ws.setting(key, default)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
+        raise UsageProblem(f"[tool.prompt-foo] {key} = {value!r}: expected a positive number of seconds")
+    return value
 
 
 class _Reader:
@@ -91,7 +100,7 @@ class _Reader:
         self._tracked: list[str] | None = None
 
     def note(self, entry: Entry, text: str, level: str = "warn") -> None:
-        where = f"{MANIFEST_NAME}:{entry.line}" if entry.line else {"cli": "--file"}.get(entry.origin, entry.origin)
+        where = f"{MANIFEST_NAME}:{entry.line}" if entry.line else _ORIGINS.get(entry.origin, entry.origin)
         self.col.notes.append(Note(f"{where}: {text}", level))
 
     def _fresh(self, entry: Entry, label: str) -> bool:
@@ -106,11 +115,10 @@ class _Reader:
         if not self._fresh(entry, entry.text):
             return
         try:
-            command = expand_file_refs(entry.text[1:].strip(), self._text_of)
+            command = expand_file_refs(entry.text[1:].strip(), self.ws.root)
         except CommandInputMissing as exc:
             why = f"not run: {{{{{exc.args[0]}}}}} names no readable text file"
-            self.col.sources.append(Source("command", entry.text, f"# {why}\n", "text", 0, (why,)))
-            self.note(entry, f"{entry.text}: {why}")
+            self.add(entry, Source("command", entry.text, f"# {why}\n", "text", 0, (why,)))
             return
         self.add(entry, run_command(entry.text, command, self.ws.root, timeout))
 
@@ -118,14 +126,6 @@ class _Reader:
         self.col.sources.append(src)
         if src.flags:
             self.note(entry, f"{src.label}: {'; '.join(src.flags)}")
-
-    def _text_of(self, written: str) -> str | None:
-        absolute, _ = self._locate(written)
-        try:
-            data = Path(absolute).read_bytes()
-        except OSError:
-            return None
-        return None if b"\x00" in data else data.decode("utf-8", "replace")
 
     def url(self, entry: Entry, timeout) -> None:
         from .urls import DEFAULT_TIMEOUT as URL_TIMEOUT, fetch_url  # lazy: urllib is only needed here
@@ -142,7 +142,10 @@ class _Reader:
     def path(self, entry: Entry) -> None:
         absolute, rel = self._locate(entry.text)
         if os.path.isdir(absolute):
-            self.folder(entry, absolute, rel)
+            if entry.origin in EXPLICIT:
+                self.folder(entry, absolute, rel)
+            else:  # a listed path that is a folder: a git submodule
+                self.col.skipped.append(Skipped(rel or entry.text, "folder (a git submodule?): not read"))
             return
         label = rel if rel is not None else entry.text
         if not os.path.lexists(absolute):
@@ -167,39 +170,36 @@ class _Reader:
             if self._tracked is None:
                 self._tracked = tracked_files(self.ws)
             prefix = "" if rel == "." else rel + "/"
-            files = [f for f in self._tracked if f.startswith(prefix)]
-            labels = files
+            found = [(os.path.join(self.root, f), f, f) for f in self._tracked if f.startswith(prefix)]
         else:
-            found = walk(Path(absolute))[0]
-            files = [os.path.join(absolute, f) for f in found]
-            labels = [entry.text.rstrip("/") + "/" + f for f in found]
-        if not files:
+            found = [(os.path.join(absolute, f), f"{entry.text.rstrip('/')}/{f}", None)
+                     for f in walk(Path(absolute))[0]]
+        if not found:
             self.col.missing.append(entry.text)
             self.note(entry, f"{entry.text} is a folder with no tracked files")
             return
-        self.note(entry, f"{entry.text}: folder expanded to {len(files)} files", "info")
-        for path, label in zip(files, labels):
+        self.note(entry, f"{entry.text}: folder expanded to {len(found)} files", "info")
+        for full, label, sub_rel in found:
             reason = default_reason(label)
             if reason:
                 self.col.skipped.append(Skipped(label, reason))
-                continue
-            sub = Entry(text=label, kind="path", line=entry.line, origin="folder")
-            full = os.path.join(self.root, path) if rel is not None else path
-            if self._fresh(sub, label):
-                self.file(sub, full, label, path if rel is not None else None)
+            elif self._fresh(sub := Entry(label, "path", entry.line, origin="folder"), label):
+                self.file(sub, full, label, sub_rel)
 
     def file(self, entry: Entry, absolute: str, label: str, rel: str | None) -> None:
         explicit = entry.origin in EXPLICIT
         flags: list[str] = []
         if rel is None:
             flags.append("outside repository")
-        elif not _inside(os.path.realpath(absolute), self.real_root):
+        # Listed files never sit under a symlinked folder (git stores the link), so check the file only.
+        elif (explicit or os.path.islink(absolute)) and not _inside(os.path.realpath(absolute), self.real_root):
             if not explicit:
                 self.col.skipped.append(Skipped(label, "symlink to a file outside the repository"))
                 return
             flags.append("symlink to a file outside the repository")
         try:
-            data = Path(absolute).read_bytes()
+            with open(absolute, "rb") as handle:
+                data = handle.read()
         except OSError as exc:
             self._unreadable(entry, label, rel, f"cannot read: {exc.strerror or exc}", explicit, flags)
             return
@@ -268,9 +268,9 @@ def _inside(path: str, root: str) -> bool:
 def _relative(ws: Workspace, absolute: str) -> str | None:
     """``absolute`` relative to the root with "/" separators, or None when it is outside."""
     root = str(ws.root)
-    if not _inside(absolute, root):
-        return None
-    return os.path.relpath(absolute, root).replace(os.sep, "/")
+    if absolute == root or not _inside(absolute, root):
+        return "." if absolute == root else None
+    return absolute[len(root.rstrip(os.sep)) + 1:].replace(os.sep, "/")
 
 
 def _listing(ws: Workspace) -> tuple[list[str], list[str]]:

@@ -6,8 +6,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from imports.commands import STDERR_TAIL, run_command
 from imports.config import open_workspace
+from imports.errors import UsageProblem
 from imports.manifest import Entry
 from imports.model import Note, Source
 from imports.sources import collect
@@ -125,3 +128,10 @@ def test_output_that_is_not_utf8_is_flagged(git_repo):
 def test_run_command_directly(tmp_path):
     src = run_command("! echo hi", "echo hi", tmp_path, timeout=5)
     assert src == Source("command", "! echo hi", "hi\n", "text", 3, ())
+
+
+def test_a_bad_timeout_setting_is_a_usage_problem(git_repo):
+    git_repo.write("pyproject.toml", '[tool.prompt-foo]\ncommand_timeout = "soon"\n')
+    with pytest.raises(UsageProblem) as err:
+        collect(open_workspace(git_repo.root), [command("! true")])
+    assert err.value.message == "[tool.prompt-foo] command_timeout = 'soon': expected a positive number of seconds"

@@ -232,3 +232,41 @@ def test_default_listing_is_git_ls_files(git_repo):
     out = subprocess.run(["git", "ls-files", "-z"], cwd=git_repo.root, capture_output=True, check=True).stdout
     assert tracked_files(open_workspace(git_repo.root)) == [p for p in out.decode().split("\0") if p]
     assert tracked_files(open_workspace(git_repo.root)) == ["Z.py", "a b.py", "b.py", "dir/ü.py"]
+
+
+def test_submodule_folder_in_the_default_listing_is_skipped(git_repo):
+    git_repo.write("a.py", "a\n")
+    git_repo.commit()
+    head = git_repo.git("rev-parse", "HEAD").strip()
+    git_repo.git("update-index", "--add", "--cacheinfo", f"160000,{head},lib")  # a gitlink, as a submodule
+    (git_repo.root / "lib").mkdir()
+    ws = open_workspace(git_repo.root)
+    assert tracked_files(ws) == ["a.py", "lib"]
+    col = collect(ws, default_entries(ws, [])[0])
+    assert [s.label for s in col.sources] == ["a.py"]
+    assert col.skipped == [Skipped("lib", "folder (a git submodule?): not read")]
+    assert col.missing == [] and col.notes == []
+
+
+def test_notes_for_default_entries_name_the_selection(git_repo):
+    git_repo.write("odd.txt", b"\xff\xfe\x00")  # a UTF-16 BOM, then half a code unit
+    git_repo.write("bad.txt", b"ok \xff\n")
+    git_repo.commit()
+    ws = open_workspace(git_repo.root)
+    col = collect(ws, default_entries(ws, [])[0])
+    assert col.skipped == [Skipped("odd.txt", "binary (3 bytes, NUL bytes found)")]
+    assert col.notes == [Note("default selection: bad.txt: not valid UTF-8 (first bad byte at offset 3): "
+                              "decoded with replacement", "warn")]
+
+
+def test_folder_outside_the_repository_is_walked_and_flagged(git_repo, tmp_path):
+    ext = tmp_path / "ext"
+    (ext / "sub").mkdir(parents=True)
+    (ext / "x.py").write_text("x\n")
+    (ext / "sub" / "y.md").write_text("y\n")
+    (ext / "pic.png").write_bytes(b"\x89PNG")
+    ws = open_workspace(git_repo.root)
+    col = collect(ws, [path_entry("../ext/")])
+    assert [(s.label, s.flags, s.path) for s in col.sources] == [
+        ("../ext/sub/y.md", ("outside repository",), None), ("../ext/x.py", ("outside repository",), None)]
+    assert col.skipped == [Skipped("../ext/pic.png", "image")]
