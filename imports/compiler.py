@@ -14,7 +14,7 @@ from .book import SECTION_ORDER, Section, body_text, codebase_body, fenced, reca
 from .canary import canary_instruction
 from .config import Workspace
 from .manifest import Entry
-from .model import Collection, Note, StoryParts
+from .model import Collection, Note, Skipped, StoryParts
 from .settle import settle
 from .sources import collect, tracked_files
 from .summary import Facts, Item, Measures, SelfDescription
@@ -38,6 +38,7 @@ class Request:
     story: StoryParts = field(default_factory=StoryParts)
     tree: bool = True
     notes: list[Note] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # left out before collect (default selection)
     top_n: int = 10
 
 
@@ -108,7 +109,7 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
         command=req.command,
         encoding=counter.encoder.info.describe(),
         items=[Item(s.label, n, s.size, s.kind, s.flags) for s, n in zip(col.sources, tokens)],
-        skipped=list(col.skipped),
+        skipped=[*req.skipped, *col.skipped],
         missing=list(col.missing),
         notes=notes,
         seals=[f"{s.name} crc32=0x{s.crc:08x} drift=0" for s in seals],

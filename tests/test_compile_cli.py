@@ -151,3 +151,31 @@ def test_help_imports_no_heavy_modules(tmp_path):
             "print('HEAVY', heavy, file=sys.stderr)")
     r = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[1], capture_output=True, text=True)
     assert "HEAVY []" in r.stderr, r.stderr
+
+
+def test_default_pack_lists_what_it_skipped(git_repo):
+    git_repo.write("main.py", "print(1)\n")
+    git_repo.write("uv.lock", "version = 1\n")
+    git_repo.write("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00")
+    git_repo.commit("files")
+    r = run_cli("prompt_foo.py", "--no-clipboard", "-o", "-", "Go.", cwd=git_repo.root)
+    assert r.returncode == 0, r.stderr
+    assert "--- START: main.py (" in r.stdout
+    skipped = r.stdout.split("Skipped (2):\n", 1)[1].split("\n\n", 1)[0]
+    assert skipped.startswith("- ")
+    assert "uv.lock" in skipped and "logo.png" in skipped
+    assert "--- START: uv.lock" not in r.stdout and "--- START: logo.png" not in r.stdout
+
+
+def test_manifest_chop_drives_the_book(git_repo):
+    git_repo.write("a.py", "A = 1\n")
+    git_repo.write("b.py", "B = 2\n")
+    git_repo.write("foo_files.py", 'AI_PHOOEY_CHOP = """\\\na.py  # the core\n# b.py\n! echo hi-from-command\n"""\n'
+                   'OTHER = """\\\n{mod}.py\n"""\n')
+    git_repo.commit("manifest")
+    book = compile_to_stdout(git_repo, "Go.").stdout
+    assert "--- START: a.py (" in book and "--- START: b.py (" not in book
+    assert "--- START: ! echo hi-from-command (" in book and "hi-from-command\n" in book
+    assert 'AI_PHOOEY_CHOP = """\\\na.py\n! echo hi-from-command\n"""' in book
+    other = compile_to_stdout(git_repo, "--chop", "OTHER", "--arg", "mod=b", "Go.").stdout
+    assert "--- START: b.py (" in other and "--- START: a.py (" not in other

@@ -62,11 +62,10 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
 
     req = Request(entries=entries, prompt=intent, command=command_line(argv, ws.root),
                   chop=manifest.chop if manifest else (chop or DEFAULT_CHOP),
-                  story=story, tree=tree, notes=notes)
+                  story=story, tree=tree, notes=notes, skipped=skipped)
     budget = budget or ws.setting("budget")
     with _progress(console, quiet) as progress:
         compiled = compile_book(ws, counter, req, progress)
-    compiled.collection.skipped[:0] = skipped
     counter.cache.save()
 
     check_budget(compiled, budget)
