@@ -184,3 +184,11 @@ def test_posts_setting_is_relative_to_the_repository_root(tmp_path):
     with pytest.raises(UsageProblem, match=r"^\[tool.prompt-foo\] posts = 'blog' in .*pyproject.toml: no such folder"):
         posts_folder(Workspace(root=tmp_path, in_git=False, settings={"posts": "blog"}), None)
     assert posts_folder(Workspace(root=tmp_path, in_git=False), None) == (None, "")
+
+
+def test_changed_files_join_a_manifest_from_a_subfolder(blog_repo):
+    blog_repo.write("foo_files.py", 'AI_PHOOEY_CHOP = """\npyproject.toml\n"""\n')
+    result = run_cli("prompt_foo.py", "--changed", "--no-clipboard", "-o", "-", "go", cwd=blog_repo.root / "src")
+    assert result.returncode == 0, result.stderr
+    starts = re.findall(r"^--- START: (\S+) \(", section(result.stdout, "Codebase"), re.M)
+    assert starts == ["pyproject.toml", "foo_files.py", "src/app.py", "src/new_module.py"]
