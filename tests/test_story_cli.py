@@ -15,7 +15,8 @@ from imports.tokens import open_counter
 POSTS = {
     "2024-02-01-start.md": "---\ntitle: Getting started\npermalink: /futureproof/start/\n"
                            "description: Why this project exists\nkeywords: [origin]\n---\nWe begin.\n",
-    "2024-02-02-second.md": "---\ntitle: Second day\npermalink: /futureproof/second/\nsort_order: 2\n---\nDay two, later.\n",
+    "2024-02-02-second.md": "---\ntitle: Second day\npermalink: /futureproof/second/\nsort_order: 2\n---\n"
+                            "Day two, later.\n",
     "2024-02-02-first.md": "---\ntitle: First of day two\nsort_order: 1\n---\nDay two, earlier.\n",
     "2024-02-03-latest.markdown": "---\ntitle: \"\"\n---\nThe newest post.\n",
 }

@@ -35,7 +35,8 @@ def story_options(fn):
                      help="Add the compact JSON shard (_context/<stem>.json) of each listed or included post."),
         click.option("--posts", metavar="DIR", help="The folder of YYYY-MM-DD-slug.md posts "
                      "(default: [tool.prompt-foo] posts, else _posts/)."),
-        click.option("--base-url", metavar="URL", help="Prefix for permalinks in the Story (default: [tool.prompt-foo] base_url)."),
+        click.option("--base-url", metavar="URL",
+                     help="Prefix for permalinks in the Story (default: [tool.prompt-foo] base_url)."),
         click.option("--diff", "diff_ref", is_flag=False, flag_value=_HEAD, default=None, metavar="[REF]",
                      help="Add a Diff section: the working tree (staged and unstaged) against REF. Bare: HEAD."),
         click.option("--log", "log_count", type=click.IntRange(min=1), metavar="N",
