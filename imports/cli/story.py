@@ -63,6 +63,10 @@ def _gather_posts(ws, counter, params: dict, parts: StoryParts) -> None:
     slugs, shards_wanted = tuple(params.get("slugs") or ()), bool(params.get("context_shards"))
     if not (list_text or article_text or slugs or shards_wanted):
         return
+    if not (list_text or article_text or slugs):  # -c alone: nothing chosen, nothing to index
+        parts.notes.append(Note("-c adds the context shards of the posts chosen by -l, -a or --slug; "
+                                "none was given, so no shards were added (try -c -l '[-5:]')", "warn"))
+        return
     from ..articles import NO_FOLDER_HINT, open_index, posts_folder, read_post
     from ..story_render import render_articles, render_story
 
@@ -87,15 +91,12 @@ def _gather_posts(ws, counter, params: dict, parts: StoryParts) -> None:
     included = _dedupe(included + _by_slug(index, slugs))
     shards: list[tuple[str, str]] = []
     if shards_wanted:
-        if not (list_text or article_text or slugs):
-            parts.notes.append(Note("-c adds the context shards of the posts chosen by -l, -a or --slug; "
-                                    "none was given, so no shards were added (try -c -l '[-5:]')", "warn"))
         shards = _shards(index, _dedupe(listed + included), parts.notes)
     if included or shards:
         parts.articles = render_articles([(p.name, read_post(index, p)) for p in included], shards)
+    # No cache statistics here: a warm compile must produce the same book as a cold one.
     parts.notes.append(Note(f"posts: {len(index.posts)} in {shown}; {len(listed)} listed, "
-                            f"{len(included)} included, {len(shards)} shards; "
-                            f"{index.bodies_read} read, {index.tokenized} tokenized"))
+                            f"{len(included)} included, {len(shards)} shards"))
 
 
 def _shown(folder: Path, root: Path) -> str:
