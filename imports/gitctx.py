@@ -64,21 +64,39 @@ def working_diff(repo, ref: str | None = None) -> tuple[str, list[str]]:
     return _decode(raw), sorted(repo.untracked_files)
 
 
+_RECORD, _FIELD = "\x1e", "\x1f"
+_LOG_FORMAT = _RECORD + _FIELD.join(["%H", "%ad", "%an <%ae>", "%s"]) + "\n"
+
+
 def recent_commits(repo, n: int) -> list[Commit]:
-    """The last ``n`` commits reachable from HEAD, newest first, with the files each touched."""
+    """The last ``n`` commits reachable from HEAD, newest first, with the files each touched.
+
+    One ``git log --numstat`` for all of them (Commit.stats would run git once per commit);
+    a merge is compared with its first parent, the root commit with the empty tree.
+    """
     if n <= 0 or not has_commits(repo):
         return []
+    raw = repo.git.log(
+        f"-n{n}", "--no-color", "--no-renames", "--numstat", "--root", "--diff-merges=first-parent",
+        "--date=format:%Y-%m-%d %H:%M:%S %z", f"--format={_LOG_FORMAT}", "HEAD", "--",
+        stdout_as_string=False,
+    )
     commits = []
-    for c in repo.iter_commits("HEAD", max_count=n):
-        files = tuple((path, s["insertions"], s["deletions"]) for path, s in sorted(c.stats.files.items()))
-        commits.append(Commit(
-            hexsha=c.hexsha[:12],
-            date=c.authored_datetime.strftime("%Y-%m-%d %H:%M:%S %z"),
-            author=f"{c.author.name} <{c.author.email}>",
-            subject=c.summary if isinstance(c.summary, str) else _decode(c.summary),
-            files=files,
-        ))
+    for record in _decode(raw).split(_RECORD)[1:]:
+        head, _, stat = record.partition("\n")
+        hexsha, date, author, subject = head.split(_FIELD, 3)
+        commits.append(Commit(hexsha=hexsha[:12], date=date, author=author, subject=subject,
+                              files=tuple(sorted(_numstat(stat)))))
     return commits
+
+
+def _numstat(text: str):
+    """(path, added, removed) per ``--numstat`` line; a binary file's counts are -1."""
+    for line in text.splitlines():
+        added, sep, rest = line.partition("\t")
+        removed, sep2, path = rest.partition("\t")
+        if sep and sep2:
+            yield path, int(added) if added.isdigit() else -1, int(removed) if removed.isdigit() else -1
 
 
 def changed_files(repo, ref: str | None = None) -> tuple[list[str], list[str]]:

@@ -126,3 +126,22 @@ def test_repository_without_commits(git_repo):
 def test_outside_git(tmp_path):
     with pytest.raises(NotInGit):
         open_repo(tmp_path)
+
+
+def test_log_of_binary_files_and_merges(git_repo):
+    git_repo.write("a.txt", "base\n")
+    git_repo.commit("base")
+    git_repo.git("checkout", "-q", "-b", "feature")
+    git_repo.write("logo.bin", b"\x00\x01\x02binary")
+    git_repo.write("a.txt", "base\nfeature\n")
+    git_repo.commit("feature work")
+    git_repo.git("checkout", "-q", "main")
+    git_repo.write("b.txt", "main side\n")
+    git_repo.commit("main work")
+    git_repo.git("merge", "-q", "--no-ff", "-m", "Merge feature", "feature")
+    with open_repo(git_repo.root) as r:
+        commits = recent_commits(r, 4)
+    assert [c.subject for c in commits][0] == "Merge feature"
+    assert commits[0].files == (("a.txt", 1, 0), ("logo.bin", -1, -1))  # against the first parent
+    assert {c.subject for c in commits} == {"Merge feature", "main work", "feature work", "base"}
+    assert "    logo.bin (binary)\n" in render_log(commits[:1])
