@@ -1,0 +1,195 @@
+"""The Neovim plugin in a real headless Neovim (-u NONE), driving the real commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, require_tool
+from test_clipboard import start_xvfb
+
+from imports import clipboard
+
+# Loaded after the plugin: helpers for the test body, which ends by writing its findings.
+PRELUDE = r"""
+local pf = require('prompt_foo')
+local OUT = os.getenv('NVIM_TEST_OUT')
+local function run(fn)
+  local before = pf.last
+  fn()
+  local done = vim.wait(90000, function() return pf.last ~= before end, 50)
+  assert(done, 'the job did not finish in time')
+  return pf.last
+end
+local function qf()
+  local items = {}
+  for _, it in ipairs(vim.fn.getqflist()) do
+    table.insert(items, { file = it.bufnr > 0 and vim.api.nvim_buf_get_name(it.bufnr) or '',
+      lnum = it.lnum, type = it.type, text = it.text })
+  end
+  return { title = vim.fn.getqflist({ title = 1 }).title, items = items }
+end
+local findings = {}
+local ok, err = pcall(function()
+"""
+
+POSTLUDE = r"""
+end)
+findings.error = (not ok) and tostring(err) or nil
+local fh = assert(io.open(OUT, 'w'))
+fh:write(vim.fn.json_encode(findings))
+fh:close()
+vim.cmd('qa!')
+"""
+
+
+def run_nvim(body: str, cwd: Path, tmp_path: Path, env: dict | None = None) -> dict:
+    """Run ``body`` (Lua) in headless Neovim with only this plugin loaded; return its findings."""
+    nvim = require_tool("nvim")
+    script = tmp_path / "test.lua"
+    out = tmp_path / "findings.json"
+    script.write_text(PRELUDE + body + POSTLUDE, encoding="utf-8")
+    full_env = {**__import__("os").environ, "NVIM_TEST_OUT": str(out), **(env or {})}
+    done = subprocess.run(
+        [nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n",
+         "--cmd", f"set rtp+={ROOT / 'editors' / 'nvim'}",
+         "-c", "runtime plugin/prompt_foo.lua", "-c", f"luafile {script}"],
+        cwd=cwd, env=full_env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=180,
+    )
+    assert out.exists(), f"Neovim wrote no findings (exit {done.returncode}): {done.stderr[-2000:]}"
+    findings = json.loads(out.read_text(encoding="utf-8"))
+    assert findings.get("error") is None, findings["error"]
+    return findings
+
+
+@pytest.fixture
+def project(git_repo):
+    git_repo.write("greet.py", 'def greet(name):\n    return "Hello, " + name\n')
+    git_repo.write("notes/intent.md", "placeholder\n")
+    git_repo.commit("start")
+    return git_repo
+
+
+@pytest.fixture
+def display(monkeypatch):
+    proc, name = start_xvfb()
+    monkeypatch.setenv("DISPLAY", name)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv(clipboard.ENV, raising=False)
+    yield name
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def lua_str(value: str) -> str:
+    return json.dumps(value)  # a JSON string is a valid Lua string literal for this text
+
+
+SETUP = "pf.setup({{ python = {python}, compile_args = {{ '-o', 'book.md' }} }})\n"
+
+
+def test_compile_the_buffer_shows_the_summary_and_fills_the_clipboard(project, display, tmp_path):
+    require_tool("xclip")
+    intent = "Rename greet to welcome and keep the greeting.\nSecond line of intent.\n"
+    project.write("notes/intent.md", intent)
+    body = SETUP.format(python=lua_str(sys.executable)) + f"""
+vim.cmd('edit ' .. {lua_str(str(project.root / 'notes' / 'intent.md'))})
+local last = run(function() vim.cmd('FooCompile') end)
+findings.code, findings.stderr = last.code, last.stderr
+findings.float = pf.last_float.lines
+findings.float_is_floating = vim.api.nvim_win_get_config(pf.last_float.win).relative == 'editor'
+"""
+    findings = run_nvim(body, cwd=tmp_path, tmp_path=tmp_path)
+    book = (project.root / "book.md").read_bytes()
+    assert findings["code"] == 0, findings["stderr"]
+    assert findings["float_is_floating"] is True
+    assert findings["float"][0] == "prompt-foo: exit 0 (done)"
+    assert findings["float"][2:] == findings["stderr"]
+    assert "book.md" in "\n".join(findings["stderr"])
+    assert "clipboard (xclip)" in "\n".join(findings["stderr"])
+    # The intent arrived exactly, as the last thing in the Prompt section.
+    assert book.decode("utf-8").rstrip("\n").endswith(intent.rstrip("\n") + "\n--- END: Prompt ---")
+    # What the compile put on the clipboard is the book, byte for byte, after the job exited.
+    assert clipboard.paste("xclip").encode("utf-8") == book
+
+
+def test_compile_a_selection_and_show_a_refusal_with_its_meaning(project, tmp_path):
+    project.write("notes/intent.md", "not this line\nonly this line\nnor this one\n")
+    body = f"""
+pf.setup({{ python = {lua_str(sys.executable)}, compile_args = {{ '--no-clipboard', '-o', 'book.md' }} }})
+vim.cmd('edit ' .. {lua_str(str(project.root / 'notes' / 'intent.md'))})
+local last = run(function() vim.cmd('2FooCompile') end)
+findings.selection_code = last.code
+last = run(function() vim.cmd('FooCompile --budget 10') end)
+findings.budget_code, findings.budget_float = last.code, pf.last_float.lines
+"""
+    findings = run_nvim(body, cwd=tmp_path, tmp_path=tmp_path)
+    assert findings["selection_code"] == 0
+    book = (project.root / "book.md").read_text(encoding="utf-8")
+    assert book.rstrip("\n").endswith("\nonly this line\n--- END: Prompt ---")
+    prompt_section = book.split("--- START: Prompt ---\n")[1]
+    assert "not this line" not in prompt_section and "nor this one" not in prompt_section
+    assert findings["budget_code"] == 3
+    assert findings["budget_float"][0] == "prompt-foo: exit 3 (over the token budget; nothing emitted)"
+    assert any("budget" in line for line in findings["budget_float"][2:])
+
+
+def reply(search: str, replace: str) -> str:
+    return ("Here is the change.\n\n```text\nTarget: greet.py\n[[[SEARCH]]]\n" + search
+            + "[[[DIVIDER]]]\n" + replace + "[[[REPLACE]]]\n```\n")
+
+
+def test_apply_from_the_clipboard_reloads_the_buffer_then_undo(project, display, tmp_path):
+    require_tool("xclip")
+    if not (ROOT / "imports" / "cli" / "apply.py").exists():
+        pytest.fail("the applier (imports/cli/apply.py) is not merged yet")
+    clipboard.copy(reply("def greet(name):\n", "def welcome(name):\n"), "xclip")
+    target = project.root / "greet.py"
+    body = f"""
+pf.setup({{ python = {lua_str(sys.executable)} }})
+vim.cmd('edit ' .. {lua_str(str(target))})
+local last = run(function() vim.cmd('FooApply') end)
+findings.apply_code, findings.status = last.code, last.result and last.result.status
+findings.apply_stderr = last.stderr
+findings.buffer_after_apply = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+findings.qf_apply = qf()
+last = run(function() vim.cmd('FooUndo') end)
+findings.undo_code, findings.undo_status = last.code, last.result and last.result.status
+findings.buffer_after_undo = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+"""
+    findings = run_nvim(body, cwd=tmp_path, tmp_path=tmp_path)
+    assert (findings["apply_code"], findings["status"]) == (0, "applied"), findings["apply_stderr"]
+    assert findings["buffer_after_apply"] == ["def welcome(name):", '    return "Hello, " + name']
+    assert findings["qf_apply"]["title"] == "foo-apply: applied (exit 0)"
+    assert [Path(i["file"]).name for i in findings["qf_apply"]["items"]] == ["greet.py"]
+    assert (findings["undo_code"], findings["undo_status"]) == (0, "undone")
+    assert target.read_text(encoding="utf-8") == 'def greet(name):\n    return "Hello, " + name\n'
+    assert findings["buffer_after_undo"] == ["def greet(name):", '    return "Hello, " + name']
+
+
+def test_refused_reply_from_the_buffer_lists_each_block_in_quickfix(project, tmp_path):
+    if not (ROOT / "imports" / "cli" / "apply.py").exists():
+        pytest.fail("the applier (imports/cli/apply.py) is not merged yet")
+    bad = reply("def greeting(name):\n", "def welcome(name):\n")
+    body = f"""
+pf.setup({{ python = {lua_str(sys.executable)} }})
+vim.cmd('edit ' .. {lua_str(str(project.root / 'greet.py'))})
+vim.cmd('enew')
+vim.api.nvim_buf_set_lines(0, 0, -1, false, vim.split({lua_str(bad.rstrip(chr(10)))}, '\\n'))
+local last = run(function() vim.cmd('FooApply!') end)
+findings.code, findings.status = last.code, last.result and last.result.status
+findings.qf = qf()
+findings.qf_open = vim.fn.getqflist({{ winid = 1 }}).winid ~= 0
+"""
+    findings = run_nvim(body, cwd=tmp_path, tmp_path=tmp_path)
+    assert (findings["code"], findings["status"]) == (1, "refused")
+    assert findings["qf"]["title"] == "foo-apply: refused (exit 1)"
+    errors = [i for i in findings["qf"]["items"] if i["type"] == "E"]
+    assert errors and errors[0]["text"].startswith("block 1: ")
+    assert Path(errors[0]["file"]).name == "greet.py"
+    assert findings["qf_open"] is True
+    assert (project.root / "greet.py").read_text(encoding="utf-8").startswith("def greet(name):")
