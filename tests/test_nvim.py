@@ -165,7 +165,9 @@ findings.buffer_after_undo = vim.api.nvim_buf_get_lines(0, 0, -1, false)
     assert (findings["apply_code"], findings["status"]) == (0, "applied"), findings["apply_stderr"]
     assert findings["buffer_after_apply"] == ["def welcome(name):", '    return "Hello, " + name']
     assert findings["qf_apply"]["title"] == "foo-apply: applied (exit 0)"
-    assert [Path(i["file"]).name for i in findings["qf_apply"]["items"]] == ["greet.py"]
+    located = [i for i in findings["qf_apply"]["items"] if i["file"]]
+    assert [(Path(i["file"]).name, i["lnum"], i["text"]) for i in located] == [
+        ("greet.py", 1, "block 1: applied")]
     assert (findings["undo_code"], findings["undo_status"]) == (0, "undone")
     assert target.read_text(encoding="utf-8") == 'def greet(name):\n    return "Hello, " + name\n'
     assert findings["buffer_after_undo"] == ["def greet(name):", '    return "Hello, " + name']
@@ -189,7 +191,9 @@ findings.qf_open = vim.fn.getqflist({{ winid = 1 }}).winid ~= 0
     assert (findings["code"], findings["status"]) == (1, "refused")
     assert findings["qf"]["title"] == "foo-apply: refused (exit 1)"
     errors = [i for i in findings["qf"]["items"] if i["type"] == "E"]
-    assert errors and errors[0]["text"].startswith("block 1: ")
-    assert Path(errors[0]["file"]).name == "greet.py"
+    # The SEARCH matched nowhere, so the block points at the file's top and at its reply line.
+    assert [(Path(e["file"]).name, e["lnum"]) for e in errors] == [("greet.py", 1)]
+    assert errors[0]["text"].startswith("block 1: refused: ")
+    assert errors[0]["text"].endswith(" (reply line 5)")
     assert findings["qf_open"] is True
     assert (project.root / "greet.py").read_text(encoding="utf-8").startswith("def greet(name):")

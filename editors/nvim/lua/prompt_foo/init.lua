@@ -166,36 +166,41 @@ function M.compile(opts)
   end)
 end
 
+local function present(v)
+  return v ~= nil and v ~= vim.NIL and v ~= ''
+end
+
+-- Quickfix items: on a refusal each refused (E) or skipped (W) block at its file line (or its
+-- line in the reply buffer) with the reason and details; on success each block or file.
 local function qf_items(result, reply_buf)
   local items = {}
   local root = result.root or vim.fn.getcwd()
   local function abs(p)
-    if not p or p == '' then return nil end
+    if not present(p) then return nil end
     return p:sub(1, 1) == '/' and p or (root .. '/' .. p)
   end
   local refused = result.status == 'refused'
   for _, b in ipairs(result.blocks or {}) do
-    local bad = b.status ~= nil and b.status ~= 'applied' and b.status ~= 'ok'
-      and b.status ~= 'already-applied' and b.status ~= 'dry-run'
-    if not refused or bad then
-      local text = string.format('block %s: %s', tostring(b.n or '?'), tostring(b.status or ''))
-      if b.recovery and b.recovery ~= vim.NIL and b.recovery ~= '' then
-        text = text .. ' (' .. tostring(b.recovery) .. ')'
-      end
-      if b.message and b.message ~= vim.NIL and b.message ~= '' then
-        text = text .. ': ' .. tostring(b.message)
-      end
-      local item = { text = text, type = bad and 'E' or 'I' }
-      local file_line = b.file_line ~= vim.NIL and b.file_line or nil
-      local target = b.target ~= vim.NIL and b.target or nil
-      if target and (file_line or not reply_buf) then
-        item.filename, item.lnum = abs(target), file_line or 1
+    local status = present(b.status) and tostring(b.status) or '?'
+    if not refused or status == 'refused' or status == 'not-attempted' then
+      local text = string.format('block %s: %s', tostring(b.n or '?'), status)
+      if present(b.recovery) then text = text .. ' (recovery: ' .. tostring(b.recovery) .. ')' end
+      if present(b.message) and b.message ~= status then text = text .. ': ' .. tostring(b.message) end
+      local kind = status == 'refused' and 'E' or (status == 'not-attempted' and 'W' or 'I')
+      local item = { text = text, type = kind }
+      local reply_line = present(b.reply_line) and b.reply_line or 1
+      if present(b.target) then
+        item.filename, item.lnum = abs(b.target), present(b.file_line) and b.file_line or 1
+        if status ~= 'applied' then item.text = text .. ' (reply line ' .. reply_line .. ')' end
       elseif reply_buf then
-        item.bufnr, item.lnum = reply_buf, (b.reply_line ~= vim.NIL and b.reply_line) or 1
+        item.bufnr, item.lnum = reply_buf, reply_line
       else
-        item.filename, item.lnum = '[reply]', (b.reply_line ~= vim.NIL and b.reply_line) or 1
+        item.filename, item.lnum = '[reply]', reply_line
       end
       table.insert(items, item)
+      for _, d in ipairs(present(b.details) and b.details or {}) do
+        table.insert(items, { text = '    ' .. tostring(d), valid = 0 })
+      end
     end
   end
   if #items == 0 then
@@ -203,8 +208,13 @@ local function qf_items(result, reply_buf)
       table.insert(items, { filename = abs(f.path), lnum = 1, text = tostring(f.action or ''), type = 'I' })
     end
   end
+  -- Messages not about one block (the canary verdict, file checks, a malformed reply); they
+  -- are the reason for a refusal only when no block was refused.
+  local general = (refused and #items == 0) and 'E' or 'I'
   for _, m in ipairs(result.messages or {}) do
-    if type(m) == 'string' then table.insert(items, { text = m, type = refused and 'E' or 'I' }) end
+    if type(m) == 'string' and not m:match('^block %d') and not m:match('^    ') then
+      table.insert(items, { text = m, type = general })
+    end
   end
   return items
 end
@@ -221,7 +231,7 @@ local function reload_changed(result)
       else
         local saved = vim.bo[bufnr].autoread
         vim.bo[bufnr].autoread = true
-        vim.cmd('checktime ' .. bufnr)
+        vim.cmd('silent checktime ' .. bufnr)
         vim.bo[bufnr].autoread = saved
       end
     end
@@ -266,6 +276,7 @@ local function apply_run(kind, flags, opts)
     local mode = M.config.open_quickfix
     if #items > 0 and (mode == 'always' or (mode == 'refused' and refused)) then
       vim.cmd('botright copen')
+      vim.cmd('wincmd p') -- stay where you were; :cnext walks the list
     end
     local n = #(result.files or {})
     local msg = refused and (title .. ': see the quickfix list')
