@@ -33,6 +33,10 @@ local function qf()
   end
   return { title = vim.fn.getqflist({ title = 1 }).title, items = items }
 end
+-- The summary float takes the focus (q closes it); close it as a user would.
+local function close_float()
+  if vim.api.nvim_win_get_config(0).relative ~= '' then vim.cmd('close') end
+end
 local findings = {}
 local ok, err = pcall(function()
 """
@@ -57,7 +61,8 @@ def run_nvim(body: str, cwd: Path, tmp_path: Path, env: dict | None = None) -> d
     done = subprocess.run(
         [nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n",
          "--cmd", f"set rtp+={ROOT / 'editors' / 'nvim'}",
-         "-c", "runtime plugin/prompt_foo.lua", "-c", f"luafile {script}"],
+         "-c", "runtime plugin/prompt_foo.lua", "-c", f"luafile {script}",
+         "-c", "cquit 3"],  # reached only if the script itself failed to run
         cwd=cwd, env=full_env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=180,
     )
     assert out.exists(), f"Neovim wrote no findings (exit {done.returncode}): {done.stderr[-2000:]}"
@@ -124,15 +129,24 @@ pf.setup({{ python = {lua_str(sys.executable)}, compile_args = {{ '--no-clipboar
 vim.cmd('edit ' .. {lua_str(str(project.root / 'notes' / 'intent.md'))})
 local last = run(function() vim.cmd('2FooCompile') end)
 findings.selection_code = last.code
+close_float()
+findings.line_book = table.concat(vim.fn.readfile({lua_str(str(project.root / 'book.md'))}), string.char(10))
+vim.cmd('normal! 2G0wv$' .. vim.api.nvim_replace_termcodes('<Esc>', true, false, true))
+last = run(function() vim.cmd("'<,'>FooCompile") end)
+findings.chars_code = last.code
+close_float()
 last = run(function() vim.cmd('FooCompile --budget 10') end)
 findings.budget_code, findings.budget_float = last.code, pf.last_float.lines
 """
     findings = run_nvim(body, cwd=tmp_path, tmp_path=tmp_path)
     assert findings["selection_code"] == 0
-    book = (project.root / "book.md").read_text(encoding="utf-8")
-    assert book.rstrip("\n").endswith("\nonly this line\n--- END: Prompt ---")
-    prompt_section = book.split("--- START: Prompt ---\n")[1]
+    prompt_section = findings["line_book"].split("--- START: Prompt ---\n")[1]
+    assert prompt_section.endswith("\nonly this line\n--- END: Prompt ---")
     assert "not this line" not in prompt_section and "nor this one" not in prompt_section
+    # A characterwise selection sends just those characters.
+    assert findings["chars_code"] == 0
+    book = (project.root / "book.md").read_text(encoding="utf-8")
+    assert book.rstrip("\n").endswith("\nthis line\n--- END: Prompt ---")
     assert findings["budget_code"] == 3
     assert findings["budget_float"][0] == "prompt-foo: exit 3 (over the token budget; nothing emitted)"
     assert any("budget" in line for line in findings["budget_float"][2:])
