@@ -35,6 +35,11 @@ class ClipboardUnavailable(PromptFooError):
     """No clipboard tool works here."""
 
 
+class UnknownBackend(ClipboardUnavailable, UsageProblem):
+    """A backend name that does not exist: a usage error (exit 2), and still a clipboard
+    failure, so a compile that already has its book keeps it."""
+
+
 @dataclass(frozen=True)
 class Backend:
     name: str
@@ -63,14 +68,15 @@ ALIASES = {"wl-paste": "wl-copy", "wayland": "wl-copy", "wl-clipboard": "wl-copy
            "powershell": "clip.exe", "osc-52": "osc52", "ssh": "osc52"}
 
 
-def _resolve(name: str) -> str | None:
-    """The canonical backend name for ``name``; None means the clipboard is turned off."""
+def check_backend(name: str) -> str | None:
+    """The canonical backend name for ``name`` (aliases allowed); None means the clipboard is
+    turned off. Raises UnknownBackend, so a command can check its option before any work."""
     key = name.strip().lower()
     if key in ("none", "off", "0"):
         return None
     key = ALIASES.get(key, key)
     if key not in BACKENDS:
-        raise UsageProblem(f"unknown clipboard backend {name!r}",
+        raise UnknownBackend(f"unknown clipboard backend {name!r}",
                            hint=f"choose one of: {', '.join(BACKENDS)}, or none")
     return key
 
@@ -121,7 +127,7 @@ def _candidates(backend: str | None, paste: bool) -> list[str]:
     """Which backends to try: the forced one only, else every one that fits the session."""
     forced = backend or os.environ.get(ENV) or None
     if forced is not None:
-        name = _resolve(forced)
+        name = check_backend(forced)
         if name is None:
             raise ClipboardUnavailable(f"the clipboard is turned off ({ENV}={forced})")
         return [name]
@@ -280,4 +286,5 @@ def paste(backend: str | None = None) -> str:
     raise ClipboardUnavailable("could not read the clipboard: " + "; ".join(failures), hint=_hint(True))
 
 
-__all__ = ["BACKENDS", "ClipboardUnavailable", "ENV", "available", "copy", "osc52_sequence", "paste"]
+__all__ = ["BACKENDS", "ClipboardUnavailable", "ENV", "UnknownBackend", "available", "check_backend",
+           "copy", "osc52_sequence", "paste"]

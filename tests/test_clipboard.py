@@ -15,7 +15,7 @@ import pytest
 from imports import clipboard
 from imports.clipboard import ClipboardUnavailable
 from imports.errors import UsageProblem
-from conftest import ROOT, require_tool
+from conftest import ROOT, require_tool, run_cli
 
 # Every awkward shape at once: non-ASCII, CRLF, tabs, blank lines, no trailing newline,
 # and large enough (about 2 MB) that X11 must use incremental (INCR) transfers.
@@ -124,8 +124,11 @@ def test_forced_backend_by_argument_and_environment(x_display, monkeypatch):
     monkeypatch.setenv(clipboard.ENV, "none")
     with pytest.raises(ClipboardUnavailable, match=r"turned off \(PROMPT_FOO_CLIPBOARD=none\)"):
         clipboard.copy("x")
-    with pytest.raises(UsageProblem, match="unknown clipboard backend 'klipper'"):
+    with pytest.raises(UsageProblem, match="unknown clipboard backend 'klipper'") as caught:
         clipboard.copy("x", "klipper")
+    assert isinstance(caught.value, ClipboardUnavailable) and caught.value.exit_code == 2
+    assert clipboard.check_backend("WSL") == "clip.exe"
+    assert clipboard.check_backend("off") is None
 
 
 def test_empty_clipboard_reads_as_empty_text(x_display):
@@ -206,3 +209,27 @@ def test_osc52_writes_the_escape_to_the_terminal_over_ssh(tmp_path):
 def test_osc52_is_wrapped_for_tmux(monkeypatch):
     monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
     assert clipboard.osc52_sequence("hi") == b"\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\"
+
+
+def test_compile_with_no_clipboard_says_so_and_keeps_the_book(git_repo, monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", clipboard.ENV):
+        monkeypatch.delenv(name, raising=False)
+    if sys.platform == "darwin" or clipboard._is_wsl():
+        pytest.skip("this machine has a system clipboard without a display")
+    git_repo.write("a.py", "print('hi')\n")
+    git_repo.commit("start")
+    done = run_cli("prompt_foo.py", "say hi", cwd=git_repo.root)
+    assert done.returncode == 0, done.stderr
+    assert "clipboard: no clipboard tool to write with here" in done.stderr
+    kept = Path(os.environ["PROMPT_FOO_CACHE"]) / "last-book.md"
+    assert str(kept) in done.stderr
+    assert kept.read_text(encoding="utf-8").rstrip().endswith("say hi\n--- END: Prompt ---")
+
+
+def test_compile_with_an_unknown_backend_names_it_and_keeps_the_book(git_repo):
+    git_repo.write("a.py", "print('hi')\n")
+    git_repo.commit("start")
+    done = run_cli("prompt_foo.py", "--clipboard-backend", "klipper", "say hi", cwd=git_repo.root)
+    assert done.returncode == 0, done.stderr
+    assert "clipboard: unknown clipboard backend 'klipper'" in done.stderr
+    assert "last-book.md" in done.stderr

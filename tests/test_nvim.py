@@ -211,3 +211,25 @@ findings.qf_open = vim.fn.getqflist({{ winid = 1 }}).winid ~= 0
     assert errors[0]["text"].endswith(" (reply line 5)")
     assert findings["qf_open"] is True
     assert (project.root / "greet.py").read_text(encoding="utf-8").startswith("def greet(name):")
+
+
+def test_a_python_without_the_dependencies_or_a_missing_command_is_explained(project, tmp_path):
+    bare = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True, timeout=60)
+    body = f"""
+pf.setup({{ python = {lua_str(str(bare / 'bin' / 'python'))} }})
+vim.cmd('edit ' .. {lua_str(str(project.root / 'notes' / 'intent.md'))})
+local last = run(function() vim.cmd('FooCompile') end)
+findings.code, findings.float = last.code, pf.last_float.lines
+close_float()
+pf.setup({{ compile_cmd = {{ {lua_str(str(tmp_path / 'nowhere' / 'prompt-foo'))} }} }})
+last = run(function() vim.cmd('FooCompile') end)
+findings.missing_code, findings.missing = last.code, last.stderr
+"""
+    findings = run_nvim(body, cwd=tmp_path, tmp_path=tmp_path)
+    assert findings["code"] == 1
+    assert findings["float"][0] == "prompt-foo: exit 1 (refused or failed; nothing was written)"
+    assert any("ModuleNotFoundError" in line for line in findings["float"])
+    assert findings["float"][-2].startswith("hint: this Python lacks prompt-foo's dependencies")
+    assert findings["missing_code"] == 127
+    assert findings["missing"] == [f"{tmp_path / 'nowhere' / 'prompt-foo'} is not executable"]

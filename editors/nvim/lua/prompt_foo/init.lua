@@ -93,6 +93,18 @@ function M.float(lines, opts)
   return buf, win
 end
 
+-- A Python without prompt-foo's dependencies fails with a traceback; say what to change.
+local function add_hint(lines, err)
+  for _, l in ipairs(err) do
+    if l:match('ModuleNotFoundError') then
+      vim.list_extend(lines, { '', 'hint: this Python lacks prompt-foo\'s dependencies; point setup({ python = ... })',
+        'at a virtualenv where it is installed, or set compile_cmd/apply_cmd to the installed commands.' })
+      return lines
+    end
+  end
+  return lines
+end
+
 local function finish(run)
   M.last = run
   vim.api.nvim_exec_autocmds('User', { pattern = 'PromptFooDone', modeline = false })
@@ -113,11 +125,17 @@ local function run_job(kind, cmd, cwd, input, on_exit)
     end,
   })
   if not ok or job <= 0 then
-    local why = ok and (job == -1 and (tostring(cmd[1]) .. ' is not executable') or 'invalid arguments')
-      or tostring(job)
-    vim.notify('prompt-foo: could not start ' .. table.concat(cmd, ' ') .. ': ' .. why,
-      vim.log.levels.ERROR)
-    finish({ kind = kind, code = 127, meaning = why, stderr = { why }, stdout = {} })
+    local why
+    if vim.fn.executable(cmd[1]) == 0 then
+      why = tostring(cmd[1]) .. ' is not executable'
+    else
+      why = ok and 'invalid arguments' or tostring(job)
+    end
+    -- Scheduled: an error message raised inside a command would abort the caller's script.
+    vim.schedule(function()
+      vim.notify('prompt-foo: could not start ' .. table.concat(cmd, ' ') .. ': ' .. why, vim.log.levels.ERROR)
+    end)
+    finish({ kind = kind, code = 127, meaning = M.exit_meaning(127), stderr = { why }, stdout = {} })
     return nil
   end
   if input then vim.fn.chansend(job, input) end
@@ -155,7 +173,7 @@ function M.compile(opts)
     local head = string.format('prompt-foo: exit %d (%s)', code, M.exit_meaning(code))
     local lines = { head, '' }
     vim.list_extend(lines, #err > 0 and err or { '(no summary printed)' })
-    M.float(lines)
+    M.float(add_hint(lines, err))
     if #out > 0 then -- the book went to stdout (-o -): keep it in a scratch buffer
       vim.cmd('new')
       vim.api.nvim_buf_set_lines(0, 0, -1, false, out)
@@ -263,7 +281,7 @@ local function apply_run(kind, flags, opts)
       local lines = { string.format('foo-apply: exit %d (%s)', code, M.exit_meaning(code)), '' }
       vim.list_extend(lines, err)
       vim.list_extend(lines, out)
-      M.float(lines)
+      M.float(add_hint(lines, err))
       vim.notify(lines[1], vim.log.levels.ERROR)
       finish({ kind = kind, code = code, meaning = M.exit_meaning(code), stderr = err, stdout = out })
       return
