@@ -49,6 +49,10 @@ class UnknownSeal(SealDrift):
     """A seal name that is not in FIGURATE_REGISTRY (never a pass)."""
 
 
+class BrokenArt(SealDrift):
+    """Art source whose colour markup or placeholders do not parse: it cannot be rendered."""
+
+
 @dataclass(frozen=True)
 class Seal:
     name: str
@@ -103,13 +107,13 @@ def colour_pass(source: str) -> list[tuple[str, str | None]]:
         closing, name = m.group(1) == "/", m.group(2)
         if closing != (open_tag is not None) or (closing and name != open_tag):
             line = source.count("\n", 0, m.start()) + 1
-            raise ValueError(f"art line {line}: unbalanced colour tag {m.group(0)!r}")
+            raise BrokenArt(f"art line {line}: unbalanced colour tag {m.group(0)!r}")
         if m.start() > pos:
             runs.append((source[pos:m.start()], PALETTE[open_tag] if open_tag else None))
         open_tag = None if closing else name
         pos = m.end()
     if open_tag is not None:
-        raise ValueError(f"colour tag <{open_tag}> is never closed")
+        raise BrokenArt(f"colour tag <{open_tag}> is never closed")
     if pos < len(source):
         runs.append((source[pos:], None))
     return runs
@@ -123,14 +127,16 @@ def bind_placeholders(text: str) -> str:
 
 
 def render(source: str):
-    """(human Rich Text, ai str) for an art source; both carry exactly the same characters."""
+    """(human Rich Text, ai str) for an art source; both carry exactly the same characters.
+
+    Raises BrokenArt (a SealDrift, exit 4) when the markup or placeholders do not parse."""
     from rich.text import Text  # lazy: rich is slow to import and --help should be fast
 
     runs = [(bind_placeholders(text), style) for text, style in colour_pass(source)]
     ai = "".join(text for text, _ in runs)
     stray = _STRAY_PLACEHOLDER.search(ai)
     if stray:  # a placeholder split by a colour tag, or misspelt: it would ship unbound
-        raise ValueError(f"placeholder {stray.group(0)!r} survived binding")
+        raise BrokenArt(f"placeholder {stray.group(0)!r} survived binding")
     human = Text(no_wrap=True, overflow="ignore")
     for text, style in runs:
         human.append(text, style=style)
@@ -263,7 +269,12 @@ def check_all_seals() -> list[SealCheck]:
     ledger = load_ledger()
     checks = []
     for name in sorted(FIGURATE_REGISTRY):
-        ai = render(FIGURATE_REGISTRY[name].source)[1]
+        try:
+            ai = render(FIGURATE_REGISTRY[name].source)[1]
+        except BrokenArt as exc:
+            checks.append(SealCheck(name, ledger[name].crc if name in ledger else None, None,
+                                    f"seal {name!r}: its art source is broken: {exc.message}"))
+            continue
         if name in ledger:
             checks.append(check_text(name, ai, ledger[name]))
         else:
@@ -303,7 +314,7 @@ def _art_at_head(name: str) -> str | None:
         for node in ast.parse(old).body:
             if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "ART":
                 return render(ast.literal_eval(node.value)[name]["art"])[1]
-    except (OSError, ValueError, KeyError, SyntaxError, subprocess.CalledProcessError):
+    except (OSError, ValueError, KeyError, SyntaxError, SealDrift, subprocess.CalledProcessError):
         return None
     return None
 
