@@ -8,6 +8,17 @@
 #   sh install.sh --prefix DIR --bin-dir DIR --python python3.12 --editable
 #
 # seal:white_rabbit
+#             ()     ()
+#             ||     ||
+#             ||_____||
+#            /  o   o  \          prompt-foo
+#           (     x     )         the white rabbit seal
+#            \  '---'  /
+#        .----'-------'----.      every space on this card
+#       /    |         |    \     is counted; bend one and
+#      (_____|_________|_____)    nothing leaves the machine
+#
+#       drift=0   two  spaces,  one  blank  line,  plumb
 # /seal:white_rabbit
 set -eu
 
