@@ -211,7 +211,8 @@ def main(check, dry_run, version, bump, commit, tag):
         click.echo(diff, nl=False)
         click.echo(f"dry run: {len(plan.changed)} files would change; nothing was written", err=True)
         return
-    dirty = sorted(set(dirty_paths(repo)) - set(plan.changed))
+    # Nothing to write and no tag: nothing is touched, so a dirty tree does no harm.
+    dirty = sorted(set(dirty_paths(repo)) - set(plan.changed)) if plan.changed or tag else []
     if dirty:
         raise ReleaseRefused("the working tree has changes this step would not write:\n"
                              + _bullets(dirty), hint="Commit or put them aside, then run again.")
