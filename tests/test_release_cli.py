@@ -6,7 +6,7 @@ import git
 import pytest
 
 from conftest import run_cli
-from test_seals_damage import damaged_copy, rabbit_ai, run_copy
+from test_seals_damage import bend, damaged_copy, package_copy, rabbit_ai, run_copy
 
 PYPROJECT = """\
 [project]
@@ -205,3 +205,24 @@ def test_missing_config_names_the_table(git_repo):
     r = run_cli("release.py", "--check", cwd=git_repo.root)
     assert r.returncode == 2
     assert "pyproject.toml has no [tool.prompt-foo.release] table" in r.stderr
+
+
+def test_a_deliberately_changed_rabbit_flows_into_one_release_commit(repo, tmp_path):
+    stamp_and_commit(repo)
+    pkg = package_copy(tmp_path)
+    bend(pkg, "one_space")
+    assert run_copy(pkg, "prompt_foo.py", "--reledger", "white_rabbit", "--yes", cwd=tmp_path).returncode == 0
+    check = run_copy(pkg, "release.py", "--check", cwd=repo.root)
+    assert check.returncode == 1
+    assert check.stderr == ("prompt-foo: refused: stale (run foo-release to fix):\n"
+                            "  README.md: the white_rabbit stamp is stale\n"
+                            "  install.sh: the white_rabbit stamp is stale\n")
+    g = git.Repo(repo.root)
+    before = g.head.commit
+    r = run_copy(pkg, "release.py", "--bump", "patch", "--commit", "--tag", cwd=repo.root)
+    assert r.returncode == 0, r.stderr
+    assert g.head.commit.parents == (before,)
+    assert sorted(g.head.commit.stats.files) == ["README.md", "demo/__init__.py", "flake.nix",
+                                                 "install.sh", "pyproject.toml"]
+    assert "\n       /    |         |    \\     is counted" in (repo.root / "README.md").read_text(encoding="utf-8")
+    assert run_copy(pkg, "release.py", "--check", cwd=repo.root).returncode == 0
