@@ -303,18 +303,17 @@ class Reledger:
 def _art_at_head(name: str) -> str | None:
     """The seal's plain rendering as committed at HEAD, read with ast (never executed)."""
     import ast
-    import subprocess
+
+    import git
 
     try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=ART_MODULE.parent,
-                             capture_output=True, text=True, check=True).stdout.strip()
-        rel = ART_MODULE.resolve().relative_to(Path(top).resolve()).as_posix()
-        old = subprocess.run(["git", "show", f"HEAD:{rel}"], cwd=top, capture_output=True,
-                             text=True, check=True).stdout
+        repo = git.Repo(ART_MODULE.parent, search_parent_directories=True)
+        rel = ART_MODULE.resolve().relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
+        old = repo.git.show(f"HEAD:{rel}")
         for node in ast.parse(old).body:
             if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "ART":
                 return render(ast.literal_eval(node.value)[name]["art"])[1]
-    except (OSError, ValueError, KeyError, SyntaxError, SealDrift, subprocess.CalledProcessError):
+    except (git.exc.GitError, OSError, ValueError, KeyError, TypeError, SyntaxError, SealDrift):
         return None
     return None
 

@@ -94,13 +94,3 @@ def stamp_text(text: str, path: str, seal: str, art: str) -> str:
     body = stamp_body(syntax, art, indent)
     return newline.join(lines[: start + 1] + body + lines[end:])
 
-
-def stamped_art(text: str, path: str, seal: str) -> str | None:
-    """What currently sits between the sentinels (for reports), or None without them."""
-    syntax = syntax_for(path)
-    open_m, close_m = syntax.sentinels(seal)
-    lines = text.replace("\r\n", "\n").split("\n")
-    opens, closes = _find(lines, open_m), _find(lines, close_m)
-    if len(opens) != 1 or len(closes) != 1 or closes[0] < opens[0]:
-        return None
-    return "\n".join(lines[opens[0] + 1: closes[0]])
