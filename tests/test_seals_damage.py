@@ -151,3 +151,18 @@ def test_reledger_shows_before_and_after_and_needs_confirmation(tmp_path):
     assert "\n       /    |         |    \\     is counted" in after
     assert "seals.json: white_rabbit is now crc32=" in after
     assert run_copy(root, "prompt_foo.py", "--check-seals", cwd=tmp_path).returncode == 0
+
+
+def test_check_seals_on_the_checkout_prints_the_table_and_exits_0(tmp_path):
+    r = run_cli("prompt_foo.py", "--check-seals", cwd=tmp_path)
+    assert (r.returncode, r.stdout) == (0, "")
+    assert r.stderr == (
+        "seals (seals.json)\n"
+        "seal         ┃ ledger crc32 ┃ actual crc32 ┃ status \n"
+        "━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━\n"
+        "player_piano │ 0xb6d3b4bd   │ 0xb6d3b4bd   │ drift=0\n"
+        "white_rabbit │ 0x2e207a81   │ 0x2e207a81   │ drift=0\n"
+        "all 2 seals match the ledger\n")
+    help_text = run_cli("prompt_foo.py", "--help", cwd=tmp_path).stdout
+    for option in ("--check-seals", "--reledger NAME", "--yes"):
+        assert option in help_text
