@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from imports.ascii_displays import (
@@ -145,3 +147,21 @@ def test_reledger_plan_for_unchanged_art_changes_nothing():
 
 def test_damage_kinds_cover_the_brief():
     assert set(DAMAGE) >= {"one_space", "tab_for_spaces", "nbsp", "trailing_space"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_any_single_character_change_names_exactly_its_line(data):
+    lines = rabbit_ai().split("\n")
+    n = data.draw(st.integers(0, len(lines) - 1), label="line")
+    pos = data.draw(st.integers(0, len(lines[n])), label="position")
+    ch = data.draw(st.sampled_from([" ", "\t", "\u00a0", "\u200b", "\r", "x", "|"]), label="char")
+    replace = data.draw(st.booleans(), label="replace") and pos < len(lines[n])
+    lines[n] = lines[n][:pos] + ch + lines[n][pos + (1 if replace else 0):]
+    bent = "\n".join(lines)
+    check = check_text("white_rabbit", bent, LEDGER["white_rabbit"])
+    if bent == rabbit_ai():  # replacing a space by a space changes nothing, and passes
+        assert check.ok
+        return
+    named = [line for line in check.report.splitlines() if line.startswith("  line ")]
+    assert named == [f"  line {n + 1}: changed: {make_visible(lines[n])}"]

@@ -166,3 +166,10 @@ def test_check_seals_on_the_checkout_prints_the_table_and_exits_0(tmp_path):
     help_text = run_cli("prompt_foo.py", "--help", cwd=tmp_path).stdout
     for option in ("--check-seals", "--reledger NAME", "--yes"):
         assert option in help_text
+
+
+def test_reledger_of_an_unknown_name_is_a_usage_error(tmp_path):
+    r = run_cli("prompt_foo.py", "--reledger", "black_rabbit", "--yes", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr == ("prompt-foo: usage error: --reledger: no seal named 'black_rabbit' "
+                        "(known: player_piano, white_rabbit)\n")

@@ -209,6 +209,11 @@ def main(check, dry_run, version, bump, commit, tag):
     if dry_run:
         diff = unified_diff(plan)
         click.echo(diff, nl=False)
+        if ws.in_git and plan.changed:
+            dirty = sorted(set(dirty_paths(_repo(ws))) - set(plan.changed))
+            if dirty:
+                click.echo("note: a real run would refuse; these files have other changes: "
+                           + ", ".join(dirty), err=True)
         click.echo(f"dry run: {len(plan.changed)} files would change; nothing was written", err=True)
         return
     # Nothing to write and no tag: nothing is touched, so a dirty tree does no harm.

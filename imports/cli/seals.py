@@ -49,9 +49,12 @@ def check_seals() -> int:
 
 def reledger(name: str, yes: bool) -> int:
     """Show the before/after art and CRCs of one seal, then write the ledger once confirmed."""
-    from ..ascii_displays import LEDGER_PATH, plan_reledger, write_ledger
+    from ..ascii_displays import LEDGER_PATH, UnknownSeal, plan_reledger, write_ledger
 
-    plan = plan_reledger(name)
+    try:
+        plan = plan_reledger(name)
+    except UnknownSeal as exc:  # a typo on the command line is a usage error, not drift
+        raise UsageProblem(f"--reledger: {exc.message}") from None
     console = stderr_console()
 
     def describe(label, entry, art):
