@@ -21,8 +21,11 @@ def _read_reply(reply: str | None, clipboard: bool) -> str:
     if clipboard:
         if reply is not None:
             raise UsageProblem("give either REPLY or --clipboard, not both")
-        from ..clipboard import paste  # lazy: only this branch needs a clipboard
-
+        try:
+            from ..clipboard import paste  # lazy: only this branch needs a clipboard
+        except ImportError:
+            raise PromptFooError("clipboard support (imports/clipboard.py) is not available",
+                                 hint="Save the reply to a file and pass its path.") from None
         return paste()
     if reply == "-" or (reply is None and not sys.stdin.isatty()):
         data = sys.stdin.buffer.read()

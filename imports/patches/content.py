@@ -2,8 +2,10 @@
 
 The text is split on "\\n" only. Each line remembers whether it ended in "\\r\\n", the file
 remembers whether it ended with a newline, its encoding (UTF-8, UTF-8 with BOM, or Latin-1
-as a lossless fallback) and its mode. Matching works on ``norm``: the lines joined by
-"\\n" without their "\\r", so one ``str.find`` serves CRLF, LF and mixed files alike.
+as a lossless fallback) and its mode. Matching works on ``buf``: the lines joined by
+"\\n" without their "\\r", UTF-8 encoded in a bytearray, so one ``find`` serves CRLF, LF
+and mixed files alike, and an edit moves bytes in place instead of rebuilding the text
+(this is what keeps 1,000 blocks on a 100,000-line file well under a second).
 """
 
 from __future__ import annotations
@@ -15,15 +17,17 @@ BOM = "\ufeff"
 
 @dataclass
 class Content:
-    """Editable text of one file; ``norm`` and ``crlf`` always describe the same lines."""
+    """Editable text of one file; ``buf`` and ``crlf`` always describe the same lines."""
 
-    norm: str
+    buf: bytearray
     crlf: list[bool]
     final_newline: bool
     encoding: str = "utf-8"
     bom: bool = False
     mode: int | None = None
     _dominant: bool | None = field(default=None, repr=False)
+    # A known (byte offset, line index) pair, so line numbers are counted incrementally.
+    _mark: tuple[int, int] = field(default=(0, 0), repr=False)
 
     @property
     def line_count(self) -> int:
@@ -44,7 +48,7 @@ class Content:
     def from_text(cls, text: str, *, encoding: str = "utf-8", bom: bool = False,
                   mode: int | None = None) -> "Content":
         if text == "":
-            return cls("", [], False, encoding, bom, mode)
+            return cls(bytearray(), [], False, encoding, bom, mode)
         final = text.endswith("\n")
         parts = text.split("\n")
         if final:
@@ -58,10 +62,13 @@ class Content:
                 crlf.append(True)
             else:
                 crlf.append(False)
-        return cls("\n".join(parts), crlf, final, encoding, bom, mode)
+        return cls(bytearray("\n".join(parts).encode("utf-8")), crlf, final, encoding, bom, mode)
 
     def lines(self) -> list[str]:
-        return self.norm.split("\n") if self.crlf else []
+        return self.buf.decode("utf-8").split("\n") if self.crlf else []
+
+    def same_text(self, other: "Content") -> bool:
+        return self.buf == other.buf and self.line_count == other.line_count
 
     def text(self) -> str:
         if not self.crlf:
@@ -84,69 +91,79 @@ class Content:
             self._dominant = sum(self.crlf) * 2 > len(self.crlf)
         return self._dominant
 
-    def line_of(self, offset: int) -> int:
-        """0-based line index of a character offset into ``norm``."""
-        return self.norm.count("\n", 0, offset)
+    def _line_at(self, offset: int) -> int:
+        """0-based line of a byte offset that starts a line, counted from the nearest mark."""
+        mark_off, mark_line = self._mark
+        if offset >= mark_off:
+            line = mark_line + self.buf.count(b"\n", mark_off, offset)
+        else:
+            line = mark_line - self.buf.count(b"\n", offset, mark_off)
+        self._mark = (offset, line)
+        return line
 
     def find_lines(self, needle: list[str], limit: int = 50) -> list[tuple[int, int]]:
-        """(line, offset) where ``needle`` occurs as whole lines (at most ``limit``)."""
+        """(line, byte offset) where ``needle`` occurs as whole lines (at most ``limit``)."""
         if not needle or not self.crlf:
             return []
-        text, norm, n = "\n".join(needle), self.norm, len(self.norm)
-        found: list[tuple[int, int]] = []
-        pos, last_off, last_line = norm.find(text), 0, 0
+        text, buf = "\n".join(needle).encode("utf-8"), self.buf
+        n, found = len(buf), []
+        pos = buf.find(text)
         while pos != -1 and len(found) < limit:
             end = pos + len(text)
-            if (pos == 0 or norm[pos - 1] == "\n") and (end == n or norm[end] == "\n"):
-                last_line += norm.count("\n", last_off, pos)
-                last_off = pos
-                found.append((last_line, pos))
-            pos = norm.find(text, pos + 1)
+            if (pos == 0 or buf[pos - 1] == 10) and (end == n or buf[end] == 10):
+                found.append((self._line_at(pos), pos))
+            pos = buf.find(text, pos + 1)
         return found
 
     def offset_of(self, line: int) -> int:
-        """Character offset in ``norm`` where 0-based ``line`` starts."""
-        if line == 0:
-            return 0
-        return sum(len(s) + 1 for s in self.norm.split("\n", line)[:line])
+        """Byte offset in ``buf`` where 0-based ``line`` starts."""
+        off = 0
+        for _ in range(line):
+            off = self.buf.index(b"\n", off) + 1
+        return off
+
+    def _end_of(self, offset: int, count: int) -> int:
+        """Byte offset just past ``count`` lines from ``offset`` (at their last "\\n")."""
+        pos = offset - 1
+        for _ in range(count):
+            nxt = self.buf.find(b"\n", pos + 1)
+            if nxt == -1:
+                return len(self.buf)
+            pos = nxt
+        return pos
+
+    def window(self, offset: int, count: int) -> list[str]:
+        """The ``count`` lines starting at byte ``offset``."""
+        return self.buf[offset:self._end_of(offset, count)].decode("utf-8").split("\n")
 
     def splice(self, start: int, count: int, new: list[str], new_crlf: list[bool],
                offset: int | None = None) -> None:
         """Replace lines [start, start+count) by ``new`` (with their endings).
 
-        ``offset`` is where line ``start`` begins in ``norm``, when the caller knows it.
+        ``offset`` is where line ``start`` begins in ``buf``, when the caller knows it.
         """
-        lines_before = self.line_count
-        if count == lines_before and not new:
-            self.norm, self.crlf = "", []
+        before = self.line_count
+        if count == before and not new:
+            self.buf, self.crlf, self._mark = bytearray(), [], (0, 0)
             return
         a = self.offset_of(start) if offset is None else offset
-        if start + count == lines_before:
-            b = len(self.norm)
-        else:
-            b = _nth_newline_from(self.norm, a, count) if count else a
-        joined = "\n".join(new)
+        b = self._end_of(a, count) if count else a
+        joined = "\n".join(new).encode("utf-8")
         if new and count:
-            self.norm = self.norm[:a] + joined + self.norm[b:]
+            self.buf[a:b] = joined
         elif new:  # pure insertion before line ``start``
-            if start == lines_before:
-                self.norm = self.norm + ("\n" if lines_before else "") + joined
+            if start == before:
+                self.buf[a:a] = (b"\n" if before else b"") + joined
             else:
-                self.norm = self.norm[:a] + joined + "\n" + self.norm[a:]
-        else:  # deletion: take one neighbouring "\n" with the lines
-            if start + count < lines_before:
-                self.norm = self.norm[:a] + self.norm[b + 1:]
-            else:
-                self.norm = self.norm[: a - 1]
+                self.buf[a:a] = joined + b"\n"
+        elif start + count < before:  # deletion: take one neighbouring "\n" with the lines
+            del self.buf[a:b + 1]
+        else:
+            del self.buf[a - 1:b]
         self.crlf[start:start + count] = new_crlf
-
-
-def _nth_newline_from(text: str, a: int, count: int) -> int:
-    """Offset just past ``count`` lines starting at offset ``a`` (at their last "\\n")."""
-    pos = a - 1
-    for _ in range(count):
-        nxt = text.find("\n", pos + 1)
-        if nxt == -1:
-            return len(text)
-        pos = nxt
-    return pos
+        self._mark = (0, 0)
+        if new and start + len(new) < self.line_count:
+            # The line after the edit starts just past it: a mark that stays valid.
+            self._mark = (a + len(joined) + 1, start + len(new))
+        elif not new and start < self.line_count:
+            self._mark = (a, start)

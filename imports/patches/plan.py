@@ -89,9 +89,12 @@ class _Planner:
         self.strict = strict
         self.canary_damage = canary_damage
         self.states: dict[str, _State] = {}
+        self.resolved: dict[str, tuple[str, Path]] = {}
 
     def state(self, target: str) -> _State:
-        rel, path = resolve_target(self.root, target)
+        if target not in self.resolved:
+            self.resolved[target] = resolve_target(self.root, target)
+        rel, path = self.resolved[target]
         key = str(path)
         if key not in self.states:
             self.states[key] = _load(rel, path)
@@ -130,7 +133,7 @@ class _Planner:
                                 encoding=old.encoding if old else "utf-8",
                                 bom=old.bom if old else False, mode=st.mode)
         new.crlf = [crlf] * new.line_count
-        if old is not None and old.norm == new.norm and old.line_count == new.line_count:
+        if old is not None and old.same_text(new):
             return result("already", "file already has this content", file_line=1)
         st.content = new
         return result("applied", "file written" if old is not None else "file created",
@@ -189,11 +192,7 @@ class _Planner:
                 offset: int | None, lines: list[str] | None = None) -> None:
         base = 0
         if lines is None:
-            count = match.end - match.start
-            end = offset
-            for _ in range(count):
-                end = content.norm.find("\n", end) + 1 or len(content.norm) + 1
-            lines, base = content.norm[offset:end - 1].split("\n"), match.start
+            lines, base = content.window(offset, match.end - match.start), match.start
         new, new_cr = compose(match, lines, content.crlf, replace, content.dominant_crlf(), base)
         content.splice(match.start, match.end - match.start, new, new_cr, offset)
 
