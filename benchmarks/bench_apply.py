@@ -17,10 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from imports.patches.parse import parse  # noqa: E402
 from imports.patches.plan import plan  # noqa: E402
+from imports.patches.run import apply_reply  # noqa: E402
 
 
 def big_file(lines: int) -> str:
-    return "".join(f"    value_{i:06d} = compute({i}, 'x')  # line {i}\n" for i in range(lines))
+    # Valid Python (a function body), so the .py row really runs the ast airlock.
+    return "def big():\n" + "".join(f"    value_{i:06d} = compute({i}, 'x')  # line {i}\n" for i in range(lines))
 
 
 def reply_for(blocks: int, lines: int) -> str:
@@ -66,10 +68,24 @@ def main() -> None:
             mb_reply += reply
         mb_reply = mb_reply[:1_000_000]
         mb_reply = mb_reply[: mb_reply.rfind("Some prose")]
+        txt_reply = reply.replace("Target: big.py", "Target: big.txt")
+        pristine = big_file(100_000).encode()
+
+        def end_to_end(name: str, text: str):
+            def go():
+                (root / name).write_bytes(pristine)
+                assert apply_reply(text, root).status == "applied"
+            return go
+
         rows = [
+
             ("parse 1,000-block reply", f"{len(reply) / 1e6:.2f} MB", timed(lambda: parse(reply), runs), None),
             ("plan 1,000 blocks on 100,000 lines", "in memory", timed(apply_all, runs), 1.0),
             ("parse 1 MB reply", f"{len(mb_reply) / 1e6:.2f} MB", timed(lambda: parse(mb_reply), runs), 0.2),
+            ("end to end, .txt (journal + write)", "100k lines",
+             timed(end_to_end("big.txt", txt_reply), runs), None),
+            ("end to end, .py (+ syntax airlock x2)", "100k lines",
+             timed(end_to_end("big.py", reply), runs), None),
         ]
     print(f"{'case':<38} {'size':>10} {'median s':>9} {'target':>7}")
     for name, size, med, target in rows:

@@ -1,6 +1,6 @@
 """Airlocks: checks on every file's new bytes before anything is written.
 
-A file that parsed before the edit must still parse after it (Python, JSON, TOML, Nix);
+A file that parsed before the edit must still parse after it (Python via compile(), JSON, TOML, Nix);
 a file that did not parse before is not held to it, and the note says so. No new bare
 patch marker may appear outside Markdown, and no self-referential Markdown autolink
 (transport damage from a chat renderer) may arrive outside Markdown.
@@ -8,12 +8,12 @@ patch marker may appear outside Markdown, and no self-referential Markdown autol
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import shutil
 import subprocess
 import tomllib
+import warnings
 from dataclasses import dataclass
 
 from .plan import FileChange
@@ -34,8 +34,12 @@ class Finding:
 
 
 def _python(text: str) -> str | None:
+    # compile() to bytecode checks syntax about twice as fast as ast.parse on big files
+    # (no Python-level tree is built); nothing is executed.
     try:
-        ast.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<airlock>", "exec", dont_inherit=True)
     except SyntaxError as exc:
         return f"Python syntax error at line {exc.lineno}: {exc.msg}"
     except ValueError as exc:  # null bytes
