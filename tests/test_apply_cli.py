@@ -67,8 +67,13 @@ def test_one_refused_block_writes_nothing(repo):
     reply = block("src/a.py", "    return 1", "    return 2") + block("src/b.py", "Y = 1", "Y = 2")
     proc = apply(repo, reply)
     assert proc.returncode == 1 and proc.stdout == ""
-    assert "refused block 2 src/b.py: SEARCH not found in the file" in proc.stderr
-    assert "refused: nothing was written" in proc.stderr
+    assert proc.stderr == textwrap.dedent("""\
+        canary: not echoed in the reply (transport damage cannot be diagnosed)
+              applied block 1 src/a.py line 2: applied
+              refused block 2 src/b.py (reply line 11): SEARCH not found in the file
+                      no line of SEARCH occurs in the file, even ignoring indentation
+        refused: nothing was written
+        """)
     assert snapshot(repo.root) == before
 
 

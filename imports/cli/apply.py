@@ -71,23 +71,23 @@ def _as_json(report: Report) -> dict:
 
 
 def _human(report: Report) -> None:
+    from rich.markup import escape
+
     console = stderr_console()
     style = {"applied": "green", "already": "cyan", "refused": "red", "not-attempted": "yellow"}
+    for line in report.messages:  # the canary verdict comes before any block
+        console.print(line, markup=False)
     for r in report.results:
         b = r.block
-        where = f" line {r.file_line}" if r.file_line else ""
+        where = f" line {r.file_line}" if r.file_line and r.status != "refused" else ""
         rec = f" [recovery: {r.recovery}]" if r.recovery else ""
-        console.print(f"[{style[r.status]}]{r.status:>13}[/] block {b.n} "
-                      f"{r.target}{where}{rec}: {r.message}", markup=True, highlight=False)
-    for line in report.messages:
-        console.print(line, markup=False)
+        origin = f" (reply line {b.reply_line})" if r.status == "refused" else ""
+        console.print(f"[{style[r.status]}]{r.status:>13}[/] "
+                      + escape(f"block {b.n} {r.target}{where}{rec}{origin}: {r.message}"))
+        for d in r.details:
+            console.print("              " + d, markup=False)
     for f in report.findings:
         console.print(f"{f.rel}: {'refused' if f.refused else 'note'}: {f.message}", markup=False)
-    for r in report.results:
-        if r.status == "refused" and r.details:
-            console.print(f"block {r.block.n} (reply line {r.block.reply_line}):", markup=False)
-            for d in r.details:
-                console.print("    " + d, markup=False)
     summary = {
         "applied": lambda: "applied: " + ", ".join(f"{c.rel} ({c.action})" for c in report.changes),
         "already-applied": lambda: "already applied: nothing to change",
@@ -143,10 +143,8 @@ def main(reply, clipboard, dry_run, strict, undo, as_json, root):
         if not as_json or exc.exit_code == 2:
             raise
         # The editor plugin always gets one JSON object, even for a malformed reply.
-        report = Report("refused", workspace_root, messages=[str(exc)])
-        line = getattr(exc, "line", None)
-        if line is not None:
-            report.messages.append(f"reply line {line}")
+        report = Report("refused", workspace_root,
+                        messages=[exc.message] + ([exc.hint] if exc.hint else []))
     if as_json:
         click.echo(json.dumps(_as_json(report), ensure_ascii=False))
     else:

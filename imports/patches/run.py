@@ -62,9 +62,7 @@ def apply_reply(reply: str, root: Path, *, strict: bool = False,
     """Apply ``reply`` under ``root`` all or nothing (or only diff it, with ``dry_run``)."""
     report = Report("nothing", root)
     report.canary = inspect_reply(reply)
-    if report.canary.present and report.canary.damage:
-        report.messages.append(report.canary.describe())
-    elif not report.canary.present:
+    if report.canary.damage or not report.canary.present:
         report.messages.append(report.canary.describe())
     stale = journal.interrupted(root)
     if stale is not None and not dry_run:
@@ -81,7 +79,6 @@ def apply_reply(reply: str, root: Path, *, strict: bool = False,
     report.findings = verify(result.changes)
     if result.refused or any(f.refused for f in report.findings):
         report.status = "refused"
-        report.messages.append("nothing was written")
         return report
     if not result.changes:
         report.status = "already-applied"
