@@ -223,3 +223,27 @@ def test_killed_between_two_writes_then_recovered(repo, tmp_path):
     assert snapshot(repo.root) == before  # temp file of the unfinished write removed too
     assert apply(repo, reply).returncode == 0
     assert (repo.root / "src/b.py").read_text() == "X = 2\n"
+
+
+def test_stdin_dash_crlf_reply_and_strict(repo):
+    repo.write("src/c.py", "x = 1   \n")
+    reply = block("src/c.py", "x = 1", "x = 2").replace("\n", "\r\n")
+    strict = run_cli("apply.py", "-", "--strict", "--json", cwd=repo.root, input=reply)
+    assert strict.returncode == 1
+    assert json.loads(strict.stdout)["blocks"][0]["details"][-1] == (
+        "recovery 'trailing-whitespace' would match at line 1 (recoveries are off under --strict)")
+    loose = run_cli("apply.py", "-", "--json", cwd=repo.root, input=reply)
+    assert loose.returncode == 0
+    assert json.loads(loose.stdout)["blocks"][0]["recovery"] == "trailing-whitespace"
+    assert (repo.root / "src/c.py").read_bytes() == b"x = 2\n"
+
+
+def test_json_for_a_malformed_reply(repo):
+    proc = apply(repo, "Target: src/a.py\n[[[SEARCH]]]\nx\n", "--json")
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout) == {
+        "status": "refused", "root": str(repo.root), "files": [], "blocks": [],
+        "canary": {"present": False, "damage": []},
+        "messages": ["reply line 4: unterminated [[[SEARCH]]] block (started at line 2)",
+                     "The reply looks truncated; ask the model to resend the rest."],
+    }
