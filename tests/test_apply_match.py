@@ -97,6 +97,8 @@ def test_each_recovery_pass_is_named_and_keeps_file_bytes(tmp_path, name, file, 
     ("trailing-whitespace", "a = 1 \nb = 2\nz\na = 1\t\nb = 2\n", "a = 1\nb = 2 "),
     ("indentation-shift", "if x:\n    go()\nif y:\n    go()\n", "  go()"),
     ("blank-lines", "a\n\nb\nz\na\nb\n", "a\n\n\nb"),
+    ("unicode-spaces", "a = 1\nz\na = 1\n", "a\u00a0= 1"),
+    ("smart-punctuation", "s = 'x'\nz\ns = 'x'\n", "s = \u2018x\u2019"),
 ])
 def test_recovery_refuses_when_ambiguous(tmp_path, name, file, search):
     result = run(tmp_path, {"a.py": file.encode()}, block("a.py", search, "x"))
@@ -168,3 +170,24 @@ def test_later_blocks_on_a_refused_file_are_not_attempted(tmp_path):
     reply = block("a.py", "nope", "x") + block("a.py", "a", "b")
     result = run(tmp_path, {"a.py": b"a\n"}, reply)
     assert [r.status for r in result.results] == ["refused", "not-attempted"]
+
+
+def test_write_file_twice_is_already_applied_and_keeps_crlf(tmp_path):
+    reply = "Target: w.txt\n[[[WRITE_FILE]]]\none\ntwo\n\n[[[END_WRITE_FILE]]]\n"
+    first = run(tmp_path, {"w.txt": b"old\r\n"}, reply)
+    assert after(first, "w.txt") == b"one\r\ntwo\r\n"
+    (tmp_path / "w.txt").write_bytes(b"one\r\ntwo\r\n")
+    again = plan(parse(reply), tmp_path)
+    assert again.results[0].status == "already" and again.changes == []
+
+
+def test_delete_refuses_folders_and_symlinks(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "real.txt").write_text("x\n")
+    (tmp_path / "alias.txt").symlink_to("real.txt")
+    reply = "*** Begin Patch\n*** Delete File: d\n*** Delete File: alias.txt\n*** End Patch\n"
+    result = plan(parse(reply), tmp_path)
+    assert [(r.status, r.message) for r in result.results] == [
+        ("refused", "'d' is not a regular file"),
+        ("refused", "is a symlink; only regular files are deleted")]
+    assert result.changes == []

@@ -1,7 +1,12 @@
 """Apply parsed blocks in memory, in order, each against the result of the previous one.
 
 Matching is line-aligned: SEARCH must equal whole lines of the file (compared without
-their line endings), exactly once. Nothing here writes; the outcome is data.
+their line endings), exactly once. The reference matched substrings, so an anchor could
+start or end mid-line; whole lines were chosen because a substring can land inside a longer
+line (``count = 1`` inside ``recount = 1``) and edit the wrong place, and because line
+endings, indentation and every recovery pass are defined per line. Several matches refuse
+with their line numbers; none tries the named recoveries (unless strict), then refuses with
+a diagnosis. Nothing here writes; the outcome is data.
 """
 
 from __future__ import annotations
@@ -118,6 +123,8 @@ class _Planner:
         return outcome
 
     def _delete(self, block, st: _State, result) -> BlockResult:
+        if (self.root / st.rel).is_symlink():
+            return result("refused", "is a symlink; only regular files are deleted")
         if st.content is None:
             return result("already", "file is already absent")
         st.content = None

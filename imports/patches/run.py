@@ -65,10 +65,11 @@ def apply_reply(reply: str, root: Path, *, strict: bool = False,
     if report.canary.damage or not report.canary.present:
         report.messages.append(report.canary.describe())
     stale = journal.interrupted(root)
-    if stale is not None and not dry_run:
-        report.status = "refused"
+    if stale is not None:
         report.messages.append(recovery_hint(root))
-        return report
+        if not dry_run:
+            report.status = "refused"
+            return report
     blocks = parse(reply)
     if not blocks:
         report.messages.append("no SEARCH/REPLACE, WRITE_FILE or patch blocks in the reply")
