@@ -117,3 +117,10 @@ def test_parser_raises_only_its_own_error(lines):
     except PatchSyntaxError:
         return
     assert all(isinstance(b, Block) and b.target for b in blocks)
+
+
+def test_patch_envelope_empty_lines_are_context_except_at_the_end_of_a_hunk():
+    reply = ("*** Begin Patch\n*** Update File: a.py\n@@\n a = 1\n\n-b = 2\n+b = 3\n\n"
+             "*** End of File\n\n*** End Patch\n")
+    (b,) = parse(reply)
+    assert (b.search, b.replace) == (["a = 1", "", "b = 2"], ["a = 1", "", "b = 3"])

@@ -13,10 +13,6 @@ from ..errors import PromptFooError, UsageProblem
 from ..patches.run import Report, apply_reply, undo_last
 from .common import reports_errors, stderr_console
 
-_JSON_BLOCK_STATUS = {"applied": "applied", "already": "already", "refused": "refused",
-                      "not-attempted": "not-attempted"}
-
-
 def _read_reply(reply: str | None, clipboard: bool) -> str:
     if clipboard:
         if reply is not None:
@@ -61,7 +57,7 @@ def _as_json(report: Report) -> dict:
         "files": files if report.status in ("applied", "dry-run", "undone") else [],
         "blocks": [
             {"n": r.block.n, "target": r.target, "reply_line": r.block.reply_line,
-             "file_line": r.file_line, "status": _JSON_BLOCK_STATUS[r.status],
+             "file_line": r.file_line, "status": r.status,
              "recovery": r.recovery, "message": r.message, "details": r.details}
             for r in report.results
         ],

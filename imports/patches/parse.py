@@ -275,9 +275,11 @@ class _Parser:
         search: list[str] = []
         replace: list[str] = []
         hunk_line = op_line
+        blanks = 0  # raw empty lines not yet known to be context (trailing ones are not)
 
         def flush() -> None:
-            nonlocal hunks, search, replace
+            nonlocal hunks, search, replace, blanks
+            blanks = 0
             if search or replace:
                 if not search:
                     raise PatchSyntaxError(
@@ -299,13 +301,16 @@ class _Parser:
                 hunk_line = self.i + 1
             elif stripped == "*** End of File":
                 pass
-            elif line.startswith("+"):
-                replace.append(line[1:])
-            elif line.startswith("-"):
-                search.append(line[1:])
-            elif line.startswith(" ") or line == "":
-                search.append(line[1:])
-                replace.append(line[1:])
+            elif line == "":
+                blanks += 1
+            elif line[0] in "+- ":
+                search += [""] * blanks
+                replace += [""] * blanks
+                blanks = 0
+                if line[0] != "+":
+                    search.append(line[1:])
+                if line[0] != "-":
+                    replace.append(line[1:])
             else:
                 raise PatchSyntaxError(
                     f"hunk line must start with ' ', '-' or '+': {line[:60]!r}", self.i + 1

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import Content
-from .diagnose import explain_no_match
+from .diagnose import explain_no_match, nearest_window
 from .parse import Block
 from .paths import PathRefused, resolve_target
 from .recover import Match, compose, find_seq, try_passes
@@ -170,6 +170,7 @@ class _Planner:
         if len(hits) > 1:
             at = ", ".join(str(h + 1) for h, _ in hits[:20])
             return result("refused", f"SEARCH occurs {len(hits)} times (lines {at})",
+                          file_line=hits[0][0] + 1,
                           details=["add surrounding lines to SEARCH until it is unique"])
         if any(r.strip() for r in replace):
             again = content.find_lines(replace, 2)
@@ -193,7 +194,9 @@ class _Planner:
         if not any(r.strip() for r in replace):
             details.append("a deletion leaves nothing to recognise: if this block ran before, "
                            "it is already applied")
-        return result("refused", "SEARCH not found in the file", details=details)
+        near = nearest_window(lines, search)  # the editor jumps there
+        return result("refused", "SEARCH not found in the file", details=details,
+                      file_line=near[0] + 1 if near else None)
 
     def _splice(self, content: Content, match: Match, replace: list[str],
                 offset: int | None, lines: list[str] | None = None) -> None:
