@@ -247,3 +247,25 @@ def test_json_for_a_malformed_reply(repo):
         "messages": ["reply line 4: unterminated [[[SEARCH]]] block (started at line 2)",
                      "The reply looks truncated; ask the model to resend the rest."],
     }
+
+
+def test_mixed_reply_fixture_applies_and_rerunning_it_is_harmless(git_repo):
+    from pathlib import Path
+
+    git_repo.write("src/hello.py", 'import os\ndef greet(name):\n    return "Hello " + name\n')
+    git_repo.write("config.json", '{\n  "debug": false\n}\n')
+    git_repo.write("src/util.py", "def helper():\n    pass\n")
+    git_repo.write("old.txt", "bye\n")
+    git_repo.commit()
+    reply = (Path(__file__).parent / "replies/mixed.md").read_text(encoding="utf-8")
+    first = run_cli("apply.py", "--json", cwd=git_repo.root, input=reply)
+    assert first.returncode == 0, first.stdout
+    assert [b["status"] for b in json.loads(first.stdout)["blocks"]] == ["applied"] * 6
+    expected = snapshot(git_repo.root)
+    assert expected["src/hello.py"] == b'def greet(name: str) -> str:\n    return f"Hello {name}"\n'
+    assert expected["docs/notes.txt"] == b"first line\nsecond line\n"
+    assert "old.txt" not in expected
+    # The deletion block leaves nothing to recognise, but the journal remembers the reply.
+    again = run_cli("apply.py", "--json", cwd=git_repo.root, input=reply)
+    assert (again.returncode, json.loads(again.stdout)["status"]) == (0, "already-applied")
+    assert snapshot(git_repo.root) == expected

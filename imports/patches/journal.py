@@ -74,7 +74,19 @@ def interrupted(root: Path) -> dict | None:
     return manifest if manifest and manifest.get("state") == "writing" else None
 
 
-def apply_changes(root: Path, changes: list[FileChange]) -> None:
+def reply_digest(reply: str) -> str:
+    return hashlib.sha256(reply.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+
+
+def last_applied_unchanged(root: Path, digest: str) -> bool:
+    """Whether the last completed run applied this very reply and no file changed since."""
+    manifest = load(root)
+    if not manifest or manifest.get("state") != "done" or manifest.get("reply") != digest:
+        return False
+    return all(_sha(_current(Path(e["real"]))) == e["post_sha"] for e in manifest["files"])
+
+
+def apply_changes(root: Path, changes: list[FileChange], digest: str | None = None) -> None:
     """Journal the pre-images, then write every change (temp file + rename each)."""
     jdir = journal_dir(root)
     jdir.mkdir(parents=True, exist_ok=True)
@@ -89,7 +101,8 @@ def apply_changes(root: Path, changes: list[FileChange]) -> None:
         entries.append({"path": c.rel, "real": str(c.path), "pre": pre, "mode": c.mode,
                         "pre_sha": _sha(c.before), "post_sha": _sha(c.after),
                         "action": c.action})
-    manifest = {"version": 1, "state": "writing", "root": str(root), "files": entries}
+    manifest = {"version": 1, "state": "writing", "root": str(root), "reply": digest,
+                "files": entries}
     _save_manifest(jdir, manifest)
     for c in changes:
         if c.after is None:

@@ -74,6 +74,13 @@ def apply_reply(reply: str, root: Path, *, strict: bool = False,
     if not blocks:
         report.messages.append("no SEARCH/REPLACE, WRITE_FILE or patch blocks in the reply")
         return report
+    digest = journal.reply_digest(reply)
+    if journal.last_applied_unchanged(root, digest):
+        # Blocks such as deletions leave nothing to recognise; the journal remembers them.
+        report.status = "already-applied"
+        report.messages.append("this reply was applied by the last foo-apply run, and "
+                               "nothing it wrote has changed since")
+        return report
     result = plan(blocks, root, strict=strict, canary_damage=report.canary.damage)
     report.results = result.results
     report.changes = result.changes
@@ -88,7 +95,7 @@ def apply_reply(reply: str, root: Path, *, strict: bool = False,
         report.status = "dry-run"
         report.diff = unified_diff(result.changes)
         return report
-    journal.apply_changes(root, result.changes)
+    journal.apply_changes(root, result.changes, digest)
     report.status = "applied"
     return report
 
