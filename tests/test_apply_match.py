@@ -3,9 +3,12 @@ and the bytes of untouched lines (CRLF, mixed endings, final newline, encoding).
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from imports.patches.parse import parse
 from imports.patches.plan import plan
@@ -191,3 +194,33 @@ def test_delete_refuses_folders_and_symlinks(tmp_path):
         ("refused", "'d' is not a regular file"),
         ("refused", "is a symlink; only regular files are deleted")]
     assert result.changes == []
+
+
+_LINE = st.sampled_from(["a", "b", "", "  c", "\td", "e  ", "f\u00a0g", "\u2018q\u2019", "    a"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINE, max_size=10), st.booleans(), st.booleans(), st.data())
+def test_exact_application_equals_a_naive_line_splice(lines, final, crlf, data):
+    """Against a reference model: the file's lines with SEARCH's lines swapped for REPLACE's,
+    endings following the file; and nothing but the planner's own refusals on any input."""
+    eol = "\r\n" if crlf else "\n"
+    text = eol.join(lines) + (eol if final and lines else "")
+    i = data.draw(st.integers(0, len(lines)))
+    j = data.draw(st.integers(i, len(lines)))
+    own = i < j and data.draw(st.booleans())
+    search = lines[i:j] if own else data.draw(st.lists(_LINE, min_size=1, max_size=4))
+    replace = data.draw(st.lists(_LINE, max_size=4))
+    reply = (block("f.txt", "\n".join(search), "\n".join(replace)) if replace
+             else block("f.txt", "\n".join(search), ""))
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "f.txt").write_bytes(text.encode())
+        result = plan(parse(reply), Path(tmp))
+    (r,) = result.results
+    if r.status != "applied" or r.recovery is not None:
+        return
+    k = r.file_line - 1
+    assert lines[k:k + len(search)] == search
+    new = lines[:k] + replace + lines[k + len(search):]
+    ending = eol if (len(lines) > 1 or final) else "\n"
+    assert result.changes[0].after.decode() == ending.join(new) + (ending if final and new else "")

@@ -20,7 +20,7 @@ class Content:
     """Editable text of one file; ``buf`` and ``crlf`` always describe the same lines."""
 
     buf: bytearray
-    crlf: list[bool]
+    crlf: list[bool | None]  # None: the last line, which has no ending of its own
     final_newline: bool
     encoding: str = "utf-8"
     bom: bool = False
@@ -47,6 +47,7 @@ class Content:
     @classmethod
     def from_text(cls, text: str, *, encoding: str = "utf-8", bom: bool = False,
                   mode: int | None = None) -> "Content":
+        crlf: list[bool | None]
         if text == "":
             return cls(bytearray(), [], False, encoding, bom, mode)
         final = text.endswith("\n")
@@ -57,7 +58,9 @@ class Content:
         for k, part in enumerate(parts):
             # A "\r" counts as a line ending only when a "\n" follows it.
             ended = final or k < len(parts) - 1
-            if ended and part.endswith("\r"):
+            if not ended:
+                crlf.append(None)  # no ending of its own: gets the majority if it stops being last
+            elif part.endswith("\r"):
                 parts[k] = part[:-1]
                 crlf.append(True)
             else:
@@ -79,6 +82,8 @@ class Content:
         for k, (line, cr) in enumerate(zip(lines, self.crlf)):
             out.append(line)
             if k < last or self.final_newline:
+                if cr is None:
+                    cr = self.dominant_crlf()
                 out.append("\r\n" if cr else "\n")
         return (BOM if self.bom else "") + "".join(out)
 
@@ -88,7 +93,8 @@ class Content:
     def dominant_crlf(self) -> bool:
         """The ending new lines get: the file's majority as loaded (LF when tied or empty)."""
         if self._dominant is None:
-            self._dominant = sum(self.crlf) * 2 > len(self.crlf)
+            ended = [cr for cr in self.crlf if cr is not None]
+            self._dominant = sum(ended) * 2 > len(ended)
         return self._dominant
 
     def _line_at(self, offset: int) -> int:
