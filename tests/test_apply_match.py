@@ -211,8 +211,8 @@ def test_exact_application_equals_a_naive_line_splice(lines, final, crlf, data):
     own = i < j and data.draw(st.booleans())
     search = lines[i:j] if own else data.draw(st.lists(_LINE, min_size=1, max_size=4))
     replace = data.draw(st.lists(_LINE, max_size=4))
-    reply = (block("f.txt", "\n".join(search), "\n".join(replace)) if replace
-             else block("f.txt", "\n".join(search), ""))
+    reply = ("Target: f.txt\n[[[SEARCH]]]\n" + "".join(x + "\n" for x in search)
+             + "[[[DIVIDER]]]\n" + "".join(x + "\n" for x in replace) + "[[[REPLACE]]]\n")
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "f.txt").write_bytes(text.encode())
         result = plan(parse(reply), Path(tmp))
@@ -224,3 +224,11 @@ def test_exact_application_equals_a_naive_line_splice(lines, final, crlf, data):
     new = lines[:k] + replace + lines[k + len(search):]
     ending = eol if (len(lines) > 1 or final) else "\n"
     assert result.changes[0].after.decode() == ending.join(new) + (ending if final and new else "")
+
+
+def test_blank_lines_recovery_keeps_file_blanks_in_kept_regions_and_reply_blanks_in_new_ones(tmp_path):
+    files = {"a.py": b"a = 1\n\nb = 2\n\nc = 3\n"}
+    reply = block("a.py", "a = 1\nb = 2", "a = 1\nb = 2\n\nnew1\n\nnew2")
+    result = run(tmp_path, files, reply)
+    assert result.results[0].recovery == "blank-lines"
+    assert after(result) == b"a = 1\n\nb = 2\n\nnew1\n\nnew2\n\nc = 3\n"

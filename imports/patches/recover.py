@@ -165,7 +165,13 @@ def compose(match: Match, lines: list[str], crlf: list[bool], replace: list[str]
     out: list[str] = []
     out_cr: list[bool] = []
     mapping = match.mapping
-    ops = SequenceMatcher(None, match.search, replace, autojunk=False).get_opcodes()
+    # Under blank-lines the kept regions take the file's blank lines, so REPLACE is diffed
+    # without its own; an added run keeps the blank lines inside it (r_at maps back).
+    r_at = list(range(len(replace)))
+    if match.recovery == "blank-lines":
+        r_at = [j for j, r in enumerate(replace) if r.strip()]
+    ops = SequenceMatcher(None, match.search, [replace[j] for j in r_at],
+                          autojunk=False).get_opcodes()
     for tag, i1, i2, j1, j2 in ops:
         if tag == "equal":
             for s in range(i1, i2):
@@ -178,7 +184,10 @@ def compose(match: Match, lines: list[str], crlf: list[bool], replace: list[str]
                     out.append(lines[g - base])
                     out_cr.append(crlf[g])
         elif tag in ("replace", "insert"):
-            for k, r in enumerate(replace[j1:j2]):
+            first = r_at[j1 - 1] + 1 if j1 else 0  # with the blank lines leading into it
+            if tag == "replace" or match.recovery != "blank-lines":
+                first = r_at[j1]
+            for k, r in enumerate(replace[first:r_at[j2 - 1] + 1]):
                 out.append(match.repair(r))
                 # A rewritten line keeps the ending of the line it replaces (mixed files).
                 out_cr.append(crlf[mapping[min(i1 + k, i2 - 1)]] if tag == "replace"
