@@ -233,3 +233,32 @@ findings.missing_code, findings.missing = last.code, last.stderr
     assert findings["float"][-2].startswith("hint: this Python lacks prompt-foo's dependencies")
     assert findings["missing_code"] == 127
     assert findings["missing"] == [f"{tmp_path / 'nowhere' / 'prompt-foo'} is not executable"]
+
+
+def test_keymaps_are_opt_in(tmp_path):
+    body = r"""
+vim.g.mapleader = ','
+local function maps()
+  local found = {}
+  for _, lhs in ipairs({ ',pc', ',pa', ',pb', ',pd', ',pu' }) do
+    found[lhs] = vim.fn.maparg(lhs, 'n')
+  end
+  found.visual = vim.fn.maparg(',pc', 'x')
+  return found
+end
+pf.setup({})
+findings.default = maps()
+pf.setup({ keymaps = true })
+findings.defaults_on = maps()
+pf.setup({ keymaps = { apply = '<F6>' } })
+findings.own = vim.fn.maparg('<F6>', 'n')
+findings.commands = vim.tbl_keys(vim.api.nvim_get_commands({}))
+table.sort(findings.commands)
+"""
+    findings = run_nvim(body, cwd=tmp_path, tmp_path=tmp_path)
+    assert set(findings["default"].values()) == {""}
+    assert findings["defaults_on"] == {
+        ",pc": "<Cmd>FooCompile<CR>", ",pa": "<Cmd>FooApply<CR>", ",pb": "<Cmd>FooApply!<CR>",
+        ",pd": "<Cmd>FooDryRun<CR>", ",pu": "<Cmd>FooUndo<CR>", "visual": ":FooCompile<CR>"}
+    assert findings["own"] == "<Cmd>FooApply<CR>"
+    assert findings["commands"] == ["FooApply", "FooCompile", "FooDryRun", "FooUndo"]
