@@ -123,7 +123,7 @@ findings.float_is_floating = vim.api.nvim_win_get_config(pf.last_float.win).rela
 
 
 def test_compile_a_selection_and_show_a_refusal_with_its_meaning(project, tmp_path):
-    project.write("notes/intent.md", "not this line\nonly this line\nnor this one\n")
+    project.write("notes/intent.md", "not this line\nonly this line ✓\nnor this one\n")
     body = f"""
 pf.setup({{ python = {lua_str(sys.executable)}, compile_args = {{ '--no-clipboard', '-o', 'book.md' }} }})
 vim.cmd('edit ' .. {lua_str(str(project.root / 'notes' / 'intent.md'))})
@@ -131,7 +131,7 @@ local last = run(function() vim.cmd('2FooCompile') end)
 findings.selection_code = last.code
 close_float()
 findings.line_book = table.concat(vim.fn.readfile({lua_str(str(project.root / 'book.md'))}), string.char(10))
-vim.cmd('normal! 2G0wv$' .. vim.api.nvim_replace_termcodes('<Esc>', true, false, true))
+vim.cmd('normal! 2G0wv$h' .. vim.api.nvim_replace_termcodes('<Esc>', true, false, true))
 last = run(function() vim.cmd("'<,'>FooCompile") end)
 findings.chars_code = last.code
 close_float()
@@ -141,12 +141,12 @@ findings.budget_code, findings.budget_float = last.code, pf.last_float.lines
     findings = run_nvim(body, cwd=tmp_path, tmp_path=tmp_path)
     assert findings["selection_code"] == 0
     prompt_section = findings["line_book"].split("--- START: Prompt ---\n")[1]
-    assert prompt_section.endswith("\nonly this line\n--- END: Prompt ---")
+    assert prompt_section.endswith("\nonly this line ✓\n--- END: Prompt ---")
     assert "not this line" not in prompt_section and "nor this one" not in prompt_section
     # A characterwise selection sends just those characters.
     assert findings["chars_code"] == 0
     book = (project.root / "book.md").read_text(encoding="utf-8")
-    assert book.rstrip("\n").endswith("\nthis line\n--- END: Prompt ---")
+    assert book.rstrip("\n").endswith("\nthis line ✓\n--- END: Prompt ---")
     assert findings["budget_code"] == 3
     assert findings["budget_float"][0] == "prompt-foo: exit 3 (over the token budget; nothing emitted)"
     assert any("budget" in line for line in findings["budget_float"][2:])

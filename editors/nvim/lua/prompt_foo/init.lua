@@ -150,7 +150,12 @@ local function intent_text(opts)
     local lines = vim.api.nvim_buf_get_lines(bufnr, opts.line1 - 1, opts.line2, false)
     local vs, ve = vim.fn.getpos("'<"), vim.fn.getpos("'>")
     if vim.fn.visualmode() == 'v' and vs[2] == opts.line1 and ve[2] == opts.line2 and #lines > 0 then
-      lines[#lines] = lines[#lines]:sub(1, ve[3])
+      local last, stop = lines[#lines], ve[3]
+      -- '> marks the first byte of the last character; take all of a multibyte one.
+      while stop < #last and last:byte(stop + 1) >= 0x80 and last:byte(stop + 1) < 0xC0 do
+        stop = stop + 1
+      end
+      lines[#lines] = last:sub(1, stop)
       lines[1] = lines[1]:sub(vs[3])
     end
     return table.concat(lines, '\n') .. '\n'
