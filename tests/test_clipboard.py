@@ -233,3 +233,16 @@ def test_compile_with_an_unknown_backend_names_it_and_keeps_the_book(git_repo):
     assert done.returncode == 0, done.stderr
     assert "clipboard: unknown clipboard backend 'klipper'" in done.stderr
     assert "last-book.md" in done.stderr
+
+
+def test_a_reply_on_the_clipboard_is_applied(x_display, git_repo):
+    require_tool("xclip")
+    git_repo.write("greet.py", 'def greet(name):\n    return "Hello, " + name\n')
+    git_repo.commit("start")
+    reply = ("Rename it.\n\n```text\nTarget: greet.py\n[[[SEARCH]]]\ndef greet(name):\n"
+             "[[[DIVIDER]]]\ndef welcome(name):\n[[[REPLACE]]]\n```\n")
+    assert clipboard.copy(reply) == "xclip"
+    done = run_cli("apply.py", "--clipboard", cwd=git_repo.root)
+    assert done.returncode == 0, done.stderr
+    assert (git_repo.root / "greet.py").read_text(encoding="utf-8") == (
+        'def welcome(name):\n    return "Hello, " + name\n')
