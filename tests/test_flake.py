@@ -13,7 +13,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from conftest import ROOT, require_tool
 
 import imports
