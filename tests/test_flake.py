@@ -65,7 +65,8 @@ in {
 def flake_version() -> str:
     text = (ROOT / "flake.nix").read_text(encoding="utf-8")
     found = re.findall(r'^\s*version = "([^"]+)";$', text, flags=re.M)
-    assert found, 'flake.nix lost its `version = "…";` line (the release step follows it)'
+    # foo-release rewrites this line and refuses when there is not exactly one.
+    assert len(found) == 1, f'flake.nix needs exactly one `version = "…";` line, found {found}'
     return found[0]
 
 
