@@ -1,37 +1,397 @@
-"""PLACEHOLDER (owned by the collect helper): turn entries into sources."""
+"""Turn manifest entries into sources: files, notebooks, `!` commands and URLs.
+
+This is the compiler's only stage that reads the world. Every file is read once, here;
+binary detection is a NUL check plus a full UTF-8 decode of the bytes already read (never
+a prefix sniff, which cuts multibyte characters in half). Nothing is dropped without a
+word: what is left out becomes a Skipped with its reason, or a flagged Source.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
+from typing import Callable
 
+from .commands import DEFAULT_TIMEOUT, CommandInputMissing, expand_file_refs, run_command
 from .config import Workspace
-from .manifest import Entry
-from .model import Collection, Skipped, Source
+from .errors import UsageProblem
+from .manifest import MANIFEST_NAME, Entry, entry_kind
+from .model import Collection, Note, Skipped, Source
+
+EXPLICIT = ("manifest", "cli")  # written by the user: kept even when odd, and flagged
+_ORIGINS = {"cli": "--file", "default": "default selection", "changed": "--changed"}
+_SHELLISH = set(" |&;<>$`'\"*?()=")
 
 
 def cli_entries(ws: Workspace, paths: list[str]) -> list[Entry]:
     """Entries for files named on the command line (relative to the current folder)."""
-    return [Entry(text=p, kind="path", origin="cli") for p in paths]
+    cwd, home = os.getcwd(), os.path.expanduser("~")
+    entries = []
+    for given in paths:
+        if entry_kind(given) == "url":
+            entries.append(Entry(text=given, kind="url", origin="cli"))
+            continue
+        absolute = os.path.normpath(os.path.join(cwd, os.path.expanduser(given)))
+        rel = _relative(ws, absolute)
+        if rel is None and home not in ("", "/", "~") and _inside(absolute, home):
+            rel = "~/" + os.path.relpath(absolute, home).replace(os.sep, "/")  # outside: ~/… keeps home private
+        entries.append(Entry(text=rel or absolute, kind="path", origin="cli"))
+    return entries
 
 
 def default_entries(ws: Workspace, exclude: list[str]) -> tuple[list[Entry], list[Skipped]]:
     """Every tracked text file, minus the default and configured exclusions (listed as skipped)."""
-    return [], []
+    configured = set(ws.setting("exclude", []) or [])
+    matcher = exclude_matcher(exclude)
+    entries: list[Entry] = []
+    skipped: list[Skipped] = []
+    files, pruned = _listing(ws)
+    skipped.extend(Skipped(f"{d}/", "folder not walked (tool or cache folder)") for d in pruned)
+    for rel in files:
+        reason = default_reason(rel)
+        if reason is None and matcher is not None:
+            pattern = matcher(rel)
+            if pattern is not None:
+                where = "[tool.prompt-foo] exclude" if pattern in configured else "--exclude"
+                reason = f"excluded by {where} {pattern!r}"
+        if reason:
+            skipped.append(Skipped(rel, reason))
+        else:
+            entries.append(Entry(text=rel, kind="path", origin="default"))
+    return entries, skipped
 
 
 def tracked_files(ws: Workspace) -> list[str]:
     """Repo-relative paths of the files git tracks (or, outside git, a walk of the folder)."""
-    return []
+    return _listing(ws)[0]
 
 
-def collect(ws: Workspace, entries: list[Entry]) -> Collection:
+def collect(ws: Workspace, entries: list[Entry], *, command_timeout: float | None = None,
+            url_timeout: float | None = None) -> Collection:
     """Read every entry into a Source; problems become notes, skipped items or missing entries."""
-    col = Collection()
-    for e in entries:
-        p = ws.root / e.text
-        if p.is_file():
-            data = p.read_bytes()
-            col.sources.append(Source("file", e.text, data.decode("utf-8", "replace"), "", len(data), (), e.text))
+    reader = _Reader(ws, Collection())
+    timeout = command_timeout or _seconds(ws, "command_timeout", DEFAULT_TIMEOUT)
+    for entry in entries:
+        if entry.kind == "command":
+            reader.command(entry, timeout)
+        elif entry.kind == "url":
+            reader.url(entry, url_timeout or _seconds(ws, "url_timeout", None))
         else:
-            col.missing.append(e.text)
-    return col
+            reader.path(entry)
+    return reader.col
+
+
+def _seconds(ws: Workspace, key: str, default: float | None) -> float | None:
+    value = ws.setting(key, default)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
+        raise UsageProblem(f"[tool.prompt-foo] {key} = {value!r}: expected a positive number of seconds")
+    return value
+
+
+class _Reader:
+    """Collect's state: the collection being filled, labels already taken, the tracked list."""
+
+    def __init__(self, ws: Workspace, col: Collection):
+        self.ws, self.col = ws, col
+        self.root = str(ws.root)
+        self.real_root = os.path.realpath(ws.root)
+        self.seen: set[str] = set()
+        self._tracked: list[str] | None = None
+
+    def note(self, entry: Entry, text: str, level: str = "warn") -> None:
+        where = f"{MANIFEST_NAME}:{entry.line}" if entry.line else _ORIGINS.get(entry.origin, entry.origin)
+        self.col.notes.append(Note(f"{where}: {text}", level))
+
+    def _fresh(self, entry: Entry, label: str) -> bool:
+        if label in self.seen:
+            if entry.origin in EXPLICIT:
+                self.note(entry, f"{label} is already included; listed again", "info")
+            return False
+        self.seen.add(label)
+        return True
+
+    def command(self, entry: Entry, timeout: float) -> None:
+        if not self._fresh(entry, entry.text):
+            return
+        try:
+            command = expand_file_refs(entry.text[1:].strip(), self.ws.root)
+        except CommandInputMissing as exc:
+            why = f"not run: {{{{{exc.args[0]}}}}} names no readable text file"
+            self.add(entry, Source("command", entry.text, f"# {why}\n", "text", 0, (why,)))
+            return
+        self.add(entry, run_command(entry.text, command, self.ws.root, timeout))
+
+    def add(self, entry: Entry, src: Source) -> None:
+        self.col.sources.append(src)
+        if src.flags:
+            self.note(entry, f"{src.label}: {'; '.join(src.flags)}")
+
+    def url(self, entry: Entry, timeout) -> None:
+        from .urls import DEFAULT_TIMEOUT as URL_TIMEOUT, fetch_url  # lazy: urllib is only needed here
+
+        if not self._fresh(entry, entry.text):
+            return
+        self.add(entry, fetch_url(entry.text, float(timeout or URL_TIMEOUT)))
+
+    def _locate(self, written: str) -> tuple[str, str | None]:
+        """(absolute path, repo-relative label or None when outside the root)."""
+        absolute = os.path.normpath(os.path.join(self.root, os.path.expanduser(written)))
+        return absolute, _relative(self.ws, absolute)
+
+    def path(self, entry: Entry) -> None:
+        absolute, rel = self._locate(entry.text)
+        if os.path.isdir(absolute):
+            if entry.origin in EXPLICIT:
+                self.folder(entry, absolute, rel)
+            else:  # a listed path that is a folder: a git submodule
+                self.col.skipped.append(Skipped(rel or entry.text, "folder (a git submodule?): not read"))
+            return
+        label = rel if rel is not None else entry.text
+        if not os.path.lexists(absolute):
+            self.missing(entry, label)
+            return
+        if self._fresh(entry, label):
+            self.file(entry, absolute, label, rel)
+
+    def missing(self, entry: Entry, label: str) -> None:
+        if entry.origin not in EXPLICIT:
+            self.col.skipped.append(Skipped(label, "tracked, but not in the work tree"))
+            return
+        self.col.missing.append(entry.text)
+        hint = ""
+        if _SHELLISH & set(entry.text):
+            hint = f"; it looks like a shell command: did you mean `! {entry.text}`?"
+        self.note(entry, f"{entry.text} does not exist{hint}")
+
+    def folder(self, entry: Entry, absolute: str, rel: str | None) -> None:
+        """A folder entry: its tracked files (or a walk outside the repository), with default exclusions."""
+        if rel is not None:
+            if self._tracked is None:
+                self._tracked = tracked_files(self.ws)
+            prefix = "" if rel == "." else rel + "/"
+            found = [(os.path.join(self.root, f), f, f) for f in self._tracked if f.startswith(prefix)]
+        else:
+            found = [(os.path.join(absolute, f), f"{entry.text.rstrip('/')}/{f}", None)
+                     for f in walk(Path(absolute))[0]]
+        if not found:
+            self.col.missing.append(entry.text)
+            self.note(entry, f"{entry.text} is a folder with no tracked files")
+            return
+        self.note(entry, f"{entry.text}: folder expanded to {len(found)} files", "info")
+        for full, label, sub_rel in found:
+            reason = default_reason(label)
+            if reason:
+                self.col.skipped.append(Skipped(label, reason))
+            elif self._fresh(sub := Entry(label, "path", entry.line, origin="folder"), label):
+                self.file(sub, full, label, sub_rel)
+
+    def file(self, entry: Entry, absolute: str, label: str, rel: str | None) -> None:
+        explicit = entry.origin in EXPLICIT
+        flags: list[str] = []
+        if rel is None:
+            flags.append("outside repository")
+        # Listed files never sit under a symlinked folder (git stores the link), so check the file only.
+        elif (explicit or os.path.islink(absolute)) and not _inside(os.path.realpath(absolute), self.real_root):
+            if not explicit:
+                self.col.skipped.append(Skipped(label, "symlink to a file outside the repository"))
+                return
+            flags.append("symlink to a file outside the repository")
+        try:
+            with open(absolute, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            self._unreadable(entry, label, rel, f"cannot read: {exc.strerror or exc}", explicit, flags)
+            return
+        if label.lower().endswith(".ipynb") and self.notebook(entry, label, rel, data, flags):
+            return
+        text, decode_flags = decode(data)
+        if text is None:
+            self._unreadable(entry, label, rel, f"binary ({len(data):,} bytes, NUL bytes found)", explicit,
+                             flags, len(data))
+            return
+        if not explicit and _looks_minified(data):
+            self.col.skipped.append(Skipped(label, "looks minified (very long lines)"))
+            return
+        flags.extend(decode_flags)
+        self.add(entry, Source("file", label, text, language_for(label), len(data), tuple(flags), rel))
+
+    def _unreadable(self, entry, label, rel, why, explicit, flags, size=0) -> None:
+        if not explicit:
+            self.col.skipped.append(Skipped(label, why))
+            return
+        flags = [*flags, f"{why}; not included"]
+        self.note(entry, f"{label}: {why}; included as a note")
+        self.col.sources.append(Source("file", label, f"[{why}; contents not included]\n", "text", size,
+                                       tuple(flags), rel))
+
+    def notebook(self, entry, label, rel, data: bytes, flags: list[str]) -> bool:
+        from .notebooks import NotebookError, render_notebook  # lazy: jupytext is slow to import
+
+        try:
+            rendered = render_notebook(data.decode("utf-8", "replace"))
+        except NotebookError as exc:
+            self.note(entry, f"{label}: not a readable notebook ({exc}); included as raw text")
+            flags.append("not a readable notebook; raw text")
+            return False
+        flags.append(f"notebook: {rendered.cells} cells as percent-format text, outputs left out")
+        self.col.sources.append(Source("notebook", label, rendered.text, rendered.lang, len(data),
+                                       tuple(flags), rel))
+        return True
+
+
+def decode(data: bytes) -> tuple[str | None, tuple[str, ...]]:
+    """(text, flags) for a file's bytes; text is None for binary content."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), ("decoded from UTF-16",)
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        return None, ()
+    try:
+        return data.decode("utf-8"), ()
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", "replace")
+        return text, (f"not valid UTF-8 (first bad byte at offset {exc.start:,}): decoded with replacement",)
+
+
+def _looks_minified(data: bytes) -> bool:
+    """At least 20 kB with lines averaging over 1,000 characters."""
+    return len(data) >= 20_000 and len(data) / (data.count(b"\n") + 1) > 1_000
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _relative(ws: Workspace, absolute: str) -> str | None:
+    """``absolute`` relative to the root with "/" separators, or None when it is outside."""
+    root = str(ws.root)
+    if absolute == root or not _inside(absolute, root):
+        return "." if absolute == root else None
+    return absolute[len(root.rstrip(os.sep)) + 1:].replace(os.sep, "/")
+
+
+def _listing(ws: Workspace) -> tuple[list[str], list[str]]:
+    """(files, pruned folders): git ls-files inside git, else a .gitignore-honouring walk."""
+    if ws.in_git:
+        try:
+            out = subprocess.run(["git", "ls-files", "-z"], cwd=ws.root, capture_output=True, check=True).stdout
+            return [p for p in os.fsdecode(out).split("\0") if p], []
+        except (OSError, subprocess.CalledProcessError):
+            pass  # no git binary, or a broken repository: fall back to the walk
+    return walk(ws.root)
+
+
+# -- default selection: what the whole-repository pack leaves out, and why ------------------
+_LOCK_FILES = set("""uv.lock poetry.lock pipfile.lock pdm.lock package-lock.json npm-shrinkwrap.json yarn.lock
+pnpm-lock.yaml bun.lock bun.lockb deno.lock cargo.lock gemfile.lock composer.lock go.sum flake.lock mix.lock
+pubspec.lock podfile.lock package.resolved packages.lock.json gradle.lockfile conda-lock.yml""".split())
+_IMAGES = set("png jpg jpeg gif bmp ico icns webp tif tiff psd avif heic xcf".split())
+_BINARIES = set("""woff woff2 ttf otf eot zip gz tgz bz2 xz 7z rar tar zst jar war whl egg pyc pyo pyd so
+dylib dll exe o a obj lib class bin wasm mp3 mp4 wav ogg flac m4a mov avi mkv webm pdf doc docx xls xlsx ppt
+pptx odt ods sqlite sqlite3 db pkl pickle npy npz parquet feather h5 hdf5 onnx pt pth safetensors ckpt""".split())
+_VENDORED_DIRS = {"node_modules", "bower_components", "vendor"}
+_MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.css", ".js.map", ".css.map", ".bundle.js")
+# Folders a walk outside git never enters (inside git, ls-files already leaves them out).
+_WALK_PRUNE = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
+               ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs"}
+
+_LANG_BY_EXT = dict(pair.split(":") for pair in """py:python pyi:python pyw:python ipynb:json js:javascript
+mjs:javascript cjs:javascript jsx:jsx ts:typescript tsx:tsx mts:typescript json:json jsonc:json json5:json5
+md:markdown markdown:markdown mdx:mdx rst:rst txt:text toml:toml yaml:yaml yml:yaml ini:ini cfg:ini conf:ini
+html:html htm:html xml:xml xsl:xml svg:xml css:css scss:scss sass:sass less:less sh:bash bash:bash zsh:zsh fish:fish
+ps1:powershell bat:batch cmd:batch c:c h:c cc:cpp cpp:cpp cxx:cpp hpp:cpp hh:cpp cs:csharp java:java kt:kotlin
+kts:kotlin scala:scala go:go rs:rust rb:ruby php:php pl:perl pm:perl lua:lua r:r jl:julia swift:swift m:objectivec
+mm:objectivec dart:dart ex:elixir exs:elixir erl:erlang hs:haskell ml:ocaml clj:clojure el:elisp lisp:lisp
+scm:scheme nix:nix sql:sql graphql:graphql gql:graphql proto:protobuf tf:hcl hcl:hcl vim:vim tex:latex bib:bibtex
+csv:csv tsv:tsv diff:diff patch:diff vue:vue svelte:svelte astro:astro zig:zig nim:nim v:v sol:solidity
+dockerfile:dockerfile mk:makefile cmake:cmake gradle:groovy groovy:groovy j2:jinja jinja:jinja jinja2:jinja
+liquid:liquid hbs:handlebars""".split())
+_LANG_BY_NAME = dict(pair.split(":") for pair in """makefile:makefile gnumakefile:makefile dockerfile:dockerfile
+containerfile:dockerfile justfile:just cmakelists.txt:cmake gemfile:ruby rakefile:ruby vagrantfile:ruby .bashrc:bash
+.zshrc:zsh .profile:bash .gitignore:gitignore .gitattributes:gitattributes .editorconfig:ini .env:dotenv""".split())
+
+
+def language_for(label: str) -> str:
+    """The fence's language tag for a file name ("text" when unknown)."""
+    name = label.rsplit("/", 1)[-1].lower()
+    if name in _LANG_BY_NAME:
+        return _LANG_BY_NAME[name]
+    if name.startswith("dockerfile"):
+        return "dockerfile"
+    return _LANG_BY_EXT.get(name.rsplit(".", 1)[-1], "text") if "." in name.strip(".") else "text"
+
+
+def default_reason(rel: str) -> str | None:
+    """Why the whole-repository pack leaves ``rel`` out (by its path alone), or None."""
+    parts = rel.split("/")
+    name = parts[-1].lower()
+    if name in _LOCK_FILES or name.endswith((".lock", ".lockb")):
+        return "lock file"
+    ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    if ext == "svg":
+        return "SVG image"
+    if ext in _IMAGES:
+        return "image"
+    if ext in _BINARIES:
+        return f"binary file type (.{ext})"
+    if name.endswith(_MINIFIED_SUFFIXES):
+        return "minified bundle or source map"
+    vendored = next((p for p in parts[:-1] if p in _VENDORED_DIRS), None)
+    if vendored:
+        return f"vendored ({vendored}/)"
+    return None
+
+
+def exclude_matcher(patterns: list[str]) -> Callable[[str], str | None] | None:
+    """A function giving the gitignore-style pattern that excludes a path (None when none does)."""
+    patterns = [p for p in patterns if p and p.strip()]
+    if not patterns:
+        return None
+    import pathspec
+
+    combined = pathspec.GitIgnoreSpec.from_lines(patterns)
+    singles = [(p, pathspec.GitIgnoreSpec.from_lines([p])) for p in patterns if not p.startswith("!")]
+
+    def match(rel: str) -> str | None:
+        if not combined.match_file(rel):
+            return None
+        return next((p for p, spec in reversed(singles) if spec.match_file(rel)), patterns[-1])
+
+    return match
+
+
+def walk(root: Path) -> tuple[list[str], list[str]]:
+    """(files, pruned folders) under ``root``, honouring every .gitignore on the way, sorted."""
+    import pathspec
+
+    files: list[str] = []
+    pruned: list[str] = []
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir
+        if ".gitignore" in filenames:
+            try:
+                lines = Path(dirpath, ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+                specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(lines)))
+            except OSError:
+                pass
+        active = [(base, spec) for base, spec in specs if not base or rel_dir == base or rel_dir.startswith(base + "/")]
+
+        def ignored(rel: str) -> bool:
+            return any(spec.match_file(rel[len(base) + 1:] if base else rel) for base, spec in active)
+
+        kept = []
+        for name in sorted(dirnames):
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            if name in _WALK_PRUNE:
+                if name != ".git":
+                    pruned.append(rel)
+            elif not ignored(rel + "/"):
+                kept.append(name)
+        dirnames[:] = kept
+        files.extend(rel for rel in (f"{rel_dir}/{n}" if rel_dir else n for n in filenames) if not ignored(rel))
+    return sorted(files), sorted(pruned)

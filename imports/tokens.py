@@ -90,14 +90,14 @@ class Encoder:
     def _resolve(self) -> None:
         requested = self.requested
         if requested and requested not in ("auto",):
-            try:
-                self._encoding = _load_tiktoken(requested)
-            except Exception as exc:  # tiktoken raises ValueError, requests errors, OSError…
+            import tiktoken
+
+            if requested not in tiktoken.list_encoding_names():
                 raise UsageProblem(
-                    f"encoding {requested!r} could not be loaded: {type(exc).__name__}: {str(exc)[:160]}",
-                    hint=f"Use --encoding {OFFLINE} (bundled, works offline) or auto.",
-                ) from None
-            self._info = EncodingInfo(requested)
+                    f"encoding {requested!r} could not be loaded: tiktoken does not know it",
+                    hint=f"Use auto, {PREFERRED} or {OFFLINE} (bundled, works offline).",
+                )
+            self._info = EncodingInfo(requested)  # loaded on the first cache miss
             return
         if not self._recently_failed():
             try:
@@ -113,7 +113,13 @@ class Encoder:
         if self._info is None:
             self._resolve()
         if self._encoding is None:
-            self._encoding = _load_tiktoken(self._info.name)
+            try:
+                self._encoding = _load_tiktoken(self._info.name)
+            except Exception as exc:  # tiktoken raises ValueError, requests errors, OSError…
+                raise UsageProblem(
+                    f"encoding {self._info.name!r} could not be loaded: {type(exc).__name__}: {str(exc)[:160]}",
+                    hint=f"Use --encoding auto or {OFFLINE} (bundled, works offline).",
+                ) from None
         return self._encoding
 
 
@@ -198,9 +204,32 @@ class TokenCounter:
         """The exact token count of ``text``, summed over cache-friendly parts."""
         return sum(self.count_many(split_at_boundaries(text)))
 
+    def count_segments(self, segments: list[str]) -> int:
+        """The exact token count of ``"".join(segments)``: joins that are not piece
+        boundaries are merged first, so the sum equals a whole-text encode."""
+        return sum(self.count_many(merge_unsafe_joins(segments)))
+
     def encode_full(self, text: str) -> int:
         """A whole-text encode, uncached: used to verify ``count_exact``."""
         return len(self.encoder.encoding().encode_ordinary(text))
+
+
+def is_safe_join(left: str, right: str) -> bool:
+    """True when tiktoken's pre-tokenizer must start a new piece between the two texts."""
+    return left.endswith("\n") and bool(right) and not right[0].isspace() and right[0] != "/"
+
+
+def merge_unsafe_joins(segments: list[str]) -> list[str]:
+    """Concatenate neighbours whose join is not a guaranteed piece boundary."""
+    out: list[str] = []
+    for seg in segments:
+        if not seg:
+            continue
+        if out and not is_safe_join(out[-1], seg):
+            out[-1] += seg
+        else:
+            out.append(seg)
+    return out
 
 
 def split_at_boundaries(text: str) -> list[str]:

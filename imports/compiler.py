@@ -1,0 +1,126 @@
+"""The compile pipeline: assert seals → collect → count → render → settle.
+
+Returns the finished book and what it is made of; it never prints, emits or exits.
+Gates (budget, secrets) and emission are separate stages the CLI runs afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .ascii_displays import FigurateResult, assert_figurate_seal
+from .book import SECTION_ORDER, Section, body_text, codebase_body, fenced, recapture_body, section
+from .canary import canary_instruction
+from .config import Workspace
+from .manifest import Entry
+from .model import Collection, Note, Skipped, StoryParts
+from .settle import settle
+from .sources import collect, tracked_files
+from .summary import Facts, Item, Measures, SelfDescription
+from .textdata import load_template
+from .tokens import TokenCounter
+from .tree import render_tree
+
+BOOK_HEADER = "# Context book (prompt-foo)\n\n"
+BOOK_SEALS = ("white_rabbit", "player_piano")
+_COUNT_CHUNK = 256
+
+
+@dataclass
+class Request:
+    """Everything the compile needs besides the workspace and the counter."""
+
+    entries: list[Entry]
+    prompt: str
+    command: str
+    chop: str = "AI_PHOOEY_CHOP"
+    story: StoryParts = field(default_factory=StoryParts)
+    tree: bool = True
+    notes: list[Note] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # left out before collect (default selection)
+    top_n: int = 10
+
+
+@dataclass
+class Compiled:
+    text: str
+    measures: Measures
+    facts: Facts
+    collection: Collection
+    seals: list[FigurateResult]
+
+
+def assert_seals(names=BOOK_SEALS) -> list[FigurateResult]:
+    """Every seal the book will carry, asserted against the ledger (SealDrift otherwise)."""
+    return [assert_figurate_seal(name) for name in names]
+
+
+def count_sources(counter: TokenCounter, texts: list[str],
+                  progress: Callable[[int, int], None] | None = None) -> list[int]:
+    """Token counts of the fenced bodies, in chunks so a progress bar can move."""
+    counts: list[int] = []
+    for start in range(0, len(texts), _COUNT_CHUNK):
+        counts.extend(counter.count_many(texts[start : start + _COUNT_CHUNK]))
+        if progress:
+            progress(len(counts), len(texts))
+    return counts
+
+
+def _seal_block(seal: FigurateResult) -> str:
+    return (f"{seal.name}: {seal.meaning}\n"
+            f"crc32=0x{seal.crc:08x} drift=0 (asserted against the ledger before this book was emitted)\n\n"
+            + fenced(seal.ai))
+
+
+def prompt_body(ws: Workspace, seals: dict[str, FigurateResult], intent: str) -> str:
+    instructions = load_template("instructions.md", ws.root)
+    piano = seals.get("player_piano")
+    instructions = instructions.replace("{{PLAYER_PIANO}}", _seal_block(piano) if piano else "")
+    instructions = instructions.replace("{{CANARY}}", canary_instruction())
+    return f"{instructions.rstrip()}\n\n## The request\n\n{intent.strip()}\n"
+
+
+def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
+                 progress: Callable[[int, int], None] | None = None) -> Compiled:
+    seals = assert_seals()
+    by_name = {s.name: s for s in seals}
+    col = collect(ws, req.entries)
+    tokens = count_sources(counter, [body_text(s.text) for s in col.sources], progress)
+    notes = [*req.notes, *req.story.notes, *col.notes]
+
+    included = {s.path: n for s, n in zip(col.sources, tokens) if s.path and s.kind in ("file", "notebook")}
+    tree = render_tree(tracked_files(ws), included, root_name=ws.root.name) if req.tree else None
+    labels = [s.label for s in col.sources]
+    static = {
+        "Seal": section("Seal", _seal_block(by_name["white_rabbit"])),
+        "Story": section("Story", req.story.story),
+        "File Tree": section("File Tree", fenced(tree) if tree else None),
+        "Articles": section("Articles", req.story.articles),
+        "Codebase": section("Codebase", codebase_body(col.sources, tokens)),
+        "Diff": section("Diff", fenced(req.story.diff, "diff") if req.story.diff else None),
+        "Log": section("Log", req.story.log),
+        "Context Recapture": section("Context Recapture", recapture_body(labels, req.chop)),
+        "Prompt": section("Prompt", prompt_body(ws, by_name, req.prompt)),
+    }
+    if req.story.diff is not None and not req.story.diff:
+        static["Diff"] = section("Diff", "No changes: the working tree matches the compared revision.\n")
+    facts = Facts(
+        command=req.command,
+        encoding=counter.encoder.info.describe(),
+        items=[Item(s.label, n, s.size, s.kind, s.flags) for s, n in zip(col.sources, tokens)],
+        skipped=[*req.skipped, *col.skipped],
+        missing=list(col.missing),
+        notes=notes,
+        seals=[f"{s.name} crc32=0x{s.crc:08x} drift=0" for s in seals],
+        top_n=req.top_n,
+    )
+
+    describe = SelfDescription(facts)
+
+    def dynamic(m: Measures) -> dict[str, Section]:
+        return {"Manifest": section("Manifest", describe.manifest(m)),
+                "Summary": section("Summary", describe.summary(m))}
+
+    text, measures = settle(static, dynamic, SECTION_ORDER, counter, BOOK_HEADER)
+    return Compiled(text, measures, facts, col, seals)

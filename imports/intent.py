@@ -1,0 +1,37 @@
+"""The intent for this turn: argument text, a file, @VAR from foo_files.py, prompt.md, stdin."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .errors import UsageProblem
+from .manifest import read_string_var
+
+DEFAULT_INTENT = ("Review the context above. Summarise what this code does, point out anything that "
+                  "looks wrong, and propose the next small step as patch blocks.")
+
+
+def resolve_intent(arg: str | None, root: Path, stdin=None) -> tuple[str, str]:
+    """(intent text, where it came from)."""
+    stdin = sys.stdin if stdin is None else stdin
+    if arg == "-":
+        return stdin.read(), "stdin"
+    if arg and arg.startswith("@"):
+        value = read_string_var(root, arg[1:])
+        if value is None:
+            raise UsageProblem(f"{arg}: no string variable {arg[1:]!r} in foo_files.py")
+        return value, f"foo_files.py {arg[1:]}"
+    if arg:
+        path = Path(arg)
+        if len(arg) < 4096 and "\n" not in arg and path.is_file():
+            return path.read_text(encoding="utf-8", errors="replace"), str(arg)
+        return arg, "argument"
+    prompt_md = root / "prompt.md"
+    if prompt_md.is_file():
+        return prompt_md.read_text(encoding="utf-8", errors="replace"), "prompt.md"
+    if stdin is not None and not stdin.isatty():
+        text = stdin.read()
+        if text.strip():
+            return text, "stdin"
+    return DEFAULT_INTENT, "default"
