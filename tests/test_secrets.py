@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
 from imports.secrets import Finding, allowed, describe_how_to_allow, gate, scan_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -212,3 +213,56 @@ def test_clean_text_and_crlf_lines():
     [finding] = scan_text("a.yml", text)
     assert (finding.line, finding.kind) == (2, "Google API key")
     assert "\r" not in finding.excerpt
+
+
+# The gate through the real compile command: refusal (exit 5, path:line, nothing written) and
+# each way of allowing deliberately.
+DEPLOY_TOKEN = J(["gh", "p_"]) + rand(ALNUM, 36, seed=11)
+
+
+@pytest.fixture
+def leaky_repo(git_repo):
+    git_repo.write("app.py", "print('hello')\n")
+    git_repo.write("config/deploy.yml", f"name: deploy\ntoken: {DEPLOY_TOKEN}\n")
+    git_repo.commit("initial")
+    return git_repo
+
+
+def compile_book(repo, *args):
+    return run_cli("prompt_foo.py", "--no-clipboard", "-o", "book.md", *args, "Go.", cwd=repo.root)
+
+
+def test_compile_refuses_naming_path_and_line_and_writes_nothing(leaky_repo):
+    r = compile_book(leaky_repo)
+    assert (r.returncode, r.stdout) == (5, "")
+    assert r.stderr == (
+        "prompt-foo: secrets found: 1 credential-shaped string found; nothing was emitted:\n"
+        f"  config/deploy.yml:2: GitHub token: token: {DEPLOY_TOKEN[:4]}…[redacted]\n"
+        + describe_how_to_allow()
+        + "\n"
+    )
+    assert not (leaky_repo.root / "book.md").exists()
+
+
+@pytest.mark.parametrize("glob", ["config/*", "config/deploy.yml:2"])
+def test_compile_allow_secret_flag_lets_the_book_out(leaky_repo, glob):
+    r = compile_book(leaky_repo, "--allow-secret", glob)
+    assert r.returncode == 0, r.stderr
+    assert "allowed secret: config/deploy.yml:2 (GitHub token)" in r.stderr
+    assert DEPLOY_TOKEN in (leaky_repo.root / "book.md").read_text(encoding="utf-8")
+
+
+def test_compile_allow_secret_for_another_line_still_refuses(leaky_repo):
+    assert compile_book(leaky_repo, "--allow-secret", "config/deploy.yml:1").returncode == 5
+
+
+def test_compile_honours_pyproject_allow_secrets(leaky_repo):
+    leaky_repo.write("pyproject.toml", '[tool.prompt-foo]\nallow_secrets = ["config/deploy.yml"]\n')
+    leaky_repo.commit("allow")
+    assert compile_book(leaky_repo).returncode == 0
+
+
+def test_compile_honours_the_inline_marker(leaky_repo):
+    leaky_repo.write("config/deploy.yml", f"name: deploy\ntoken: {DEPLOY_TOKEN}  # prompt-foo: allow-secret\n")
+    leaky_repo.commit("mark")
+    assert compile_book(leaky_repo).returncode == 0
