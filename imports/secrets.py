@@ -41,7 +41,9 @@ class Finding:
 @dataclass(frozen=True)
 class _Shape:
     kind: str
-    anchors: tuple[str, ...]  # cheap substring prefilter: the regex runs only if one occurs
+    # A substring prefilter, only for patterns without a literal prefix: a pattern that starts
+    # with a literal is already searched at memchr speed by `re` (measured faster than `in`).
+    anchors: tuple[str, ...]
     pattern: re.Pattern
     group: str = "secret"  # the group holding the secret (redacted in the excerpt)
 
@@ -55,7 +57,7 @@ _NL = r"(?:\r?\n|(?:\\r)?\\n)"  # a real newline, or an escaped one inside a JSO
 _SHAPES: tuple[_Shape, ...] = (
     _Shape(
         "private key block",
-        (_J(["-----BEG", "IN "]),),
+        (),
         # The BEGIN line must be followed (within a few header lines) by base64 body, so code that
         # merely names the marker (parsers, docs) does not count.
         re.compile(
@@ -73,7 +75,7 @@ _SHAPES: tuple[_Shape, ...] = (
     ),
     _Shape(
         "AWS access key",
-        (_J(["AK", "IA"]), _J(["AS", "IA"])),
+        (),
         re.compile(r"(?P<secret>(?:" + _J(["AK", "IA"]) + "|" + _J(["AS", "IA"]) + r")[A-Z0-9]{16})" + _E),
     ),
     _Shape(
@@ -87,7 +89,7 @@ _SHAPES: tuple[_Shape, ...] = (
     ),
     _Shape(
         "GitHub token",
-        tuple(_J(["gh", c, "_"]) for c in "pousr") + (_J(["github", "_pat_"]),),
+        (),
         re.compile(
             r"(?P<secret>gh[pousr]"
             + "_"
@@ -99,12 +101,12 @@ _SHAPES: tuple[_Shape, ...] = (
     ),
     _Shape(
         "GitLab token",
-        (_J(["gl", "pat-"]),),
+        (),
         re.compile(r"(?P<secret>" + _J(["gl", "pat-"]) + r"[A-Za-z0-9_\-]{20,})" + _E),
     ),
     _Shape(
         "Slack token",
-        (_J(["xo", "x"]),),
+        (),
         re.compile(r"(?P<secret>" + _J(["xo", "x"]) + r"[abprs]-(?:[0-9]+-)+[A-Za-z0-9]{10,})" + _E),
     ),
     _Shape(
@@ -114,17 +116,17 @@ _SHAPES: tuple[_Shape, ...] = (
     ),
     _Shape(
         "Google API key",
-        (_J(["AI", "za"]),),
+        (),
         re.compile(r"(?P<secret>" + _J(["AI", "za"]) + r"[A-Za-z0-9_\-]{35})" + _E),
     ),
     _Shape(
         "Anthropic API key",
-        (_J(["sk-", "ant-"]),),
+        (),
         re.compile(r"(?P<secret>" + _J(["sk-", "ant-"]) + r"[A-Za-z0-9_\-]{40,})" + _E),
     ),
     _Shape(
         "OpenAI API key",
-        (_J(["s", "k-"]),),
+        (),
         # Project/service keys, and the legacy form with its fixed "T3BlbkFJ" infix; a bare
         # sk-<48 alnum> is also OpenAI's legacy shape. Anthropic's sk-ant- is excluded here.
         re.compile(
@@ -139,7 +141,7 @@ _SHAPES: tuple[_Shape, ...] = (
     ),
     _Shape(
         "JWT in an assignment",
-        (_J(["ey", "J"]),),
+        (),
         re.compile(
             r"(?P<secret>" + _J(["ey", "J"])
             + r"[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,})"
@@ -152,10 +154,12 @@ _SHAPES: tuple[_Shape, ...] = (
 # framework's signing key) is deliberately absent: Flask's and FastAPI's tutorials publish
 # random-looking example values under that name, and it is not a credential for a service.
 _NAME_WORDS = ("SECRET", "TOKEN", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "ACCESS_KEY", "PRIVATE_KEY")
-_ASSIGN = re.compile(
-    r"(?P<word>" + "|".join(_NAME_WORDS) + r")(?![A-Za-z0-9_])[\"']?[ \t]*(?::=|=(?!=)|:(?!:))[ \t]*"
+_ASSIGN_REST = (
+    r"(?![A-Za-z0-9_])[\"']?[ \t]*(?::=|=(?!=)|:(?!:))[ \t]*"
     r"(?:(?P<q>[\"'])(?P<qv>[^\"'\r\n]*)(?P=q)|(?P<bv>[^\s\"'`#;,]+))"
 )
+# One pattern per word, so each starts with a literal `re` can search for quickly.
+_ASSIGNS = tuple(re.compile(f"(?P<word>{word})" + _ASSIGN_REST) for word in _NAME_WORDS)
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _PLACEHOLDER_WORDS = (
     "example", "changeme", "change_me", "change-me", "placeholder", "your", "dummy", "fake",
@@ -261,7 +265,7 @@ def _scan_shapes(label: str, text: str) -> list[Finding]:
     found = []
     access_keys = []
     for shape in _SHAPES:
-        if not any(a in text for a in shape.anchors):
+        if shape.anchors and not any(a in text for a in shape.anchors):
             continue
         for m in shape.pattern.finditer(text):
             start = m.start()
@@ -306,10 +310,8 @@ def _paired_aws_secret(label: str, text: str, key: re.Match, found: list[Finding
 
 
 def _scan_assignments(label: str, text: str) -> list[Finding]:
-    if not any(word in text for word in _NAME_WORDS):
-        return []
     found = []
-    for m in _ASSIGN.finditer(text):
+    for m in (m for pattern in _ASSIGNS for m in pattern.finditer(text)):
         name_start = m.start("word")
         while name_start > 0 and text[name_start - 1] in _NAME_CHARS:
             name_start -= 1

@@ -13,9 +13,11 @@ import string
 from pathlib import Path
 
 import pytest
+import xxhash
 
 from conftest import run_cli
 from imports.secrets import Finding, allowed, describe_how_to_allow, gate, scan_text
+from imports.secrets_memo import CleanMemo
 
 ROOT = Path(__file__).resolve().parents[1]
 J = "".join
@@ -266,3 +268,44 @@ def test_compile_honours_the_inline_marker(leaky_repo):
     leaky_repo.write("config/deploy.yml", f"name: deploy\ntoken: {DEPLOY_TOKEN}  # prompt-foo: allow-secret\n")
     leaky_repo.commit("mark")
     assert compile_book(leaky_repo).returncode == 0
+
+
+# The clean-verdict memo: unchanged clean files are not rescanned; findings never are memoized.
+def test_memo_remembers_clean_texts_across_runs(tmp_path):
+    memo = CleanMemo(tmp_path)
+    assert memo.scan("a.py", "x = 1\n") == []
+    memo.save()
+    [memo_file] = tmp_path.glob("secrets-clean-*.json")
+    assert CleanMemo(tmp_path).clean == memo.clean == set(json.loads(memo_file.read_text()))
+    assert len(memo.clean) == 1
+
+
+def test_memo_never_remembers_a_finding(tmp_path):
+    memo = CleanMemo(tmp_path)
+    assert len(memo.scan("ci.yml", TOKEN_LINE)) == 1
+    memo.save()
+    assert list(tmp_path.iterdir()) == []  # nothing clean, nothing written
+    assert len(CleanMemo(tmp_path).scan("ci.yml", TOKEN_LINE)) == 1
+
+
+def test_memo_is_consulted_before_scanning(tmp_path):
+    memo = CleanMemo(tmp_path)
+    memo.scan("a.py", "x = 1\n")
+    memo.save()
+    [memo_file] = tmp_path.glob("secrets-clean-*.json")
+    # Plant the hash of a leaky text as if it had been found clean: the memo must then skip it.
+    key = xxhash.xxh3_128_hexdigest(TOKEN_LINE.encode())
+    memo_file.write_text(json.dumps([key]))
+    assert CleanMemo(tmp_path).scan("ci.yml", TOKEN_LINE) == []
+    assert CleanMemo(None).scan("ci.yml", TOKEN_LINE) != []
+
+
+def test_memo_survives_an_unreadable_file_and_drops_old_rules(tmp_path):
+    (tmp_path / "secrets-clean-0000.json").write_text("[]")
+    memo = CleanMemo(tmp_path)
+    memo.path.write_text("{not json")
+    memo = CleanMemo(tmp_path)
+    assert memo.clean == set()
+    memo.scan("a.py", "x = 1\n")
+    memo.save()
+    assert [p.name for p in tmp_path.iterdir()] == [memo.path.name]
