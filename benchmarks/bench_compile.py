@@ -151,14 +151,14 @@ def bench_repo(corpus: Path, runs: int, launcher: Path, peers: dict) -> dict[str
     rows["prompt-foo cold (empty cache)"] = measure(pf, corpus, pf_env, runs, out / "prompt-foo.md", empty_cache)
     rows["prompt-foo warm (same cache)"] = measure(pf, corpus, pf_env, runs, out / "prompt-foo.md")
 
-    f2p = peers.get("files-to-prompt")
-    rows["files-to-prompt (PyPI)"] = (
+    f2p, f2p_version = peers.get("files-to-prompt") or (None, "")
+    rows[f"files-to-prompt {f2p_version} (PyPI)".replace("  ", " ")] = (
         measure([*f2p, ".", "-o", str(out / "f2p.txt")], corpus, env, runs, out / "f2p.txt")
         if f2p else Timing(None, note="not installed")
     )  # fmt: skip
-    repomix = peers.get("repomix")
+    repomix, repomix_version = peers.get("repomix") or (None, "")
     repomix_out = out / "repomix.xml"
-    rows["repomix (npm, node)"] = (
+    rows[f"repomix {repomix_version} (npm, node)".replace("  ", " ")] = (
         measure([*repomix, "-o", str(repomix_out), "--quiet"], corpus, env, runs, repomix_out)
         if repomix else Timing(None, note="not installed")
     )  # fmt: skip
@@ -211,9 +211,9 @@ def main() -> None:
 
     peers = {}
     if not args.no_peers:
-        peers = {"files-to-prompt": install_files_to_prompt(), "repomix": install_repomix()}
-        for name, cmd in peers.items():
-            print(f"{name}: {peer_version(cmd, name) if cmd else 'not installed'}")
+        for name, cmd in (("files-to-prompt", install_files_to_prompt()), ("repomix", install_repomix())):
+            peers[name] = (cmd, peer_version(cmd, name)) if cmd else None
+            print(f"{name}: {peers[name][1] if cmd else 'not installed'}", file=sys.stderr)
 
     results, corpora, runs = {}, {}, {}
     for name in args.repos.split(","):
