@@ -66,3 +66,11 @@ class CleanMemo:
                     old.unlink(missing_ok=True)  # memos of earlier rules can never be used again
         except OSError:
             pass
+
+
+def scan_parts(parts: list[tuple[str, str]], folder: Path | None) -> list[secrets.Finding]:
+    """Findings in each (label, text) part, skipping texts already found clean; saves the memo."""
+    memo = CleanMemo(folder)
+    found = [f for label, text in parts if text for f in memo.scan(label, text)]
+    memo.save()
+    return found

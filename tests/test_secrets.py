@@ -17,7 +17,7 @@ import xxhash
 
 from conftest import run_cli
 from imports.secrets import Finding, allowed, describe_how_to_allow, gate, scan_text
-from imports.secrets_memo import CleanMemo
+from imports.secrets_memo import CleanMemo, scan_parts
 
 ROOT = Path(__file__).resolve().parents[1]
 J = "".join
@@ -309,3 +309,11 @@ def test_memo_survives_an_unreadable_file_and_drops_old_rules(tmp_path):
     memo.scan("a.py", "x = 1\n")
     memo.save()
     assert [p.name for p in tmp_path.iterdir()] == [memo.path.name]
+
+
+def test_scan_parts_finds_per_part_lines_and_memoizes_the_clean_ones(tmp_path):
+    parts = [("a.py", "x = 1\n"), ("empty", ""), ("ci.yml", "a: 1\n" + TOKEN_LINE)]
+    for _ in range(2):
+        assert [(f.label, f.line, f.kind) for f in scan_parts(parts, tmp_path)] == [("ci.yml", 2, "GitLab token")]
+    [memo_file] = tmp_path.glob("secrets-clean-*.json")
+    assert json.loads(memo_file.read_text()) == [xxhash.xxh3_128_hexdigest(b"x = 1\n")]
