@@ -1,0 +1,85 @@
+"""Pure renderers for the Story, Articles, Diff and Log section bodies (the compiler adds the fences)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .articles import Post
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit as the Log shows it."""
+
+    hexsha: str
+    date: str  # ISO 8601 with offset
+    author: str  # "Name <email>"
+    subject: str
+    files: tuple[tuple[str, int, int], ...] = ()  # (path, lines added, lines removed); -1 = binary
+
+
+def post_url(post: Post, base_url: str | None) -> str:
+    """base_url + permalink; the permalink alone without a base; the slug without a permalink."""
+    if not post.permalink:
+        return post.slug
+    if not base_url:
+        return post.permalink
+    return base_url.rstrip("/") + "/" + post.permalink.lstrip("/")
+
+
+def story_line(post: Post, base_url: str | None) -> str:
+    """``[date] URL | title | N tokens`` then, when present, the description and keywords."""
+    line = f"[{post.date}] {post_url(post, base_url)} | {post.title} | {post.tokens:,} tokens"
+    if post.description:
+        line += f"\n    {post.description}"
+    if post.keywords:
+        line += f"\n    keywords: {', '.join(post.keywords)}"
+    return line
+
+
+def render_story(posts: list[Post], total: int, folder: str, selection: str, base_url: str | None) -> str:
+    """The Story body: a heading line, then one entry per selected post, oldest first."""
+    head = (f"{len(posts)} of {total} posts in {folder}, oldest first (selected {selection}); "
+            f"{sum(p.tokens for p in posts):,} tokens in full.")
+    if not posts:
+        return head + "\n"
+    return head + "\n\n" + "\n".join(story_line(p, base_url) for p in posts) + "\n"
+
+
+def render_articles(articles: list[tuple[str, str]], shards: list[tuple[str, str]]) -> str:
+    """The Articles body: compact-JSON shards (one line per post), then each article fenced."""
+    parts: list[str] = []
+    if shards:
+        lines = "".join(f"{name}: {json_text}\n" for name, json_text in shards)
+        parts.append(f"Context shards (compact JSON from _context/, one line per post):\n{lines}")
+    for name, text in articles:
+        body = text if text.endswith("\n") or not text else text + "\n"
+        parts.append(f"--- START: Article: {name} ---\n{body}--- END: Article ---\n")
+    return "\n".join(parts)
+
+
+def render_diff(diff: str, untracked: list[str]) -> str:
+    """The unified diff, with untracked files (which git diff leaves out) named at the end."""
+    text = diff if not diff or diff.endswith("\n") else diff + "\n"
+    if untracked:
+        names = "".join(f"    {p}\n" for p in untracked)
+        text += f"{'' if not text else chr(10)}# Untracked files (new, not in the diff above):\n{names}"
+    return text
+
+
+def render_log(commits: list[Commit]) -> str:
+    """One block per commit, newest first: hash, date, author, subject, files touched."""
+    blocks = []
+    for c in commits:
+        lines = [f"commit {c.hexsha}", f"Date:    {c.date}", f"Author:  {c.author}", f"Subject: {c.subject}"]
+        if c.files:
+            lines.append("Files:")
+            for path, added, removed in c.files:
+                change = "binary" if added < 0 else f"+{added} -{removed}"
+                lines.append(f"    {path} ({change})")
+        else:
+            lines.append("Files:   (none)")
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
