@@ -128,7 +128,7 @@ def install_repomix() -> list[str] | None:
     return [node, str(entry)] if node and entry.exists() else None
 
 
-def bench_repo(corpus: Path, runs: int, launcher: Path, peers: dict) -> dict[str, Timing]:
+def bench_repo(corpus: Path, runs: int, launcher: Path, peers: dict | None) -> dict[str, Timing]:
     """Every tool on one corpus, in the order the table shows them."""
     out = WORK / "out" / corpus.name
     out.mkdir(parents=True, exist_ok=True)
@@ -136,6 +136,8 @@ def bench_repo(corpus: Path, runs: int, launcher: Path, peers: dict) -> dict[str
     env.pop("PROMPT_FOO_COMPILE_LOCK", None)
     rows: dict[str, Timing] = {}
     py = sys.executable
+    missing = "skipped (--no-peers)" if peers is None else "not installed"
+    peers = peers or {}
 
     rows["baseline (tiktoken, file by file)"] = measure(
         [py, str(HERE / "baseline_tiktoken.py"), str(out / "baseline.md")], corpus, env, runs, out / "baseline.md"
@@ -154,13 +156,13 @@ def bench_repo(corpus: Path, runs: int, launcher: Path, peers: dict) -> dict[str
     f2p, f2p_version = peers.get("files-to-prompt") or (None, "")
     rows[f"files-to-prompt {f2p_version} (PyPI)".replace("  ", " ")] = (
         measure([*f2p, ".", "-o", str(out / "f2p.txt")], corpus, env, runs, out / "f2p.txt")
-        if f2p else Timing(None, note="not installed")
+        if f2p else Timing(None, note=missing)
     )  # fmt: skip
     repomix, repomix_version = peers.get("repomix") or (None, "")
     repomix_out = out / "repomix.xml"
     rows[f"repomix {repomix_version} (npm, node)".replace("  ", " ")] = (
         measure([*repomix, "-o", str(repomix_out), "--quiet"], corpus, env, runs, repomix_out)
-        if repomix else Timing(None, note="not installed")
+        if repomix else Timing(None, note=missing)
     )  # fmt: skip
     return rows
 
@@ -209,8 +211,8 @@ def main() -> None:
     if not launcher.is_file():
         raise SystemExit(f"launcher not found: {launcher} (pass the path to prompt_foo.py)")
 
-    peers = {}
-    if not args.no_peers:
+    peers = None if args.no_peers else {}
+    if peers is not None:
         for name, cmd in (("files-to-prompt", install_files_to_prompt()), ("repomix", install_repomix())):
             peers[name] = (cmd, peer_version(cmd, name)) if cmd else None
             print(f"{name}: {peers[name][1] if cmd else 'not installed'}", file=sys.stderr)
