@@ -292,12 +292,18 @@ _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])(?P<secret>[A-Za-z0-9/+]{40})(?![A-
 def _paired_aws_secret(label: str, text: str, key: re.Match, found: list[Finding]) -> list[Finding]:
     """The 40-character secret written within three lines of an access key id, if any."""
     lo = key.start()
-    for _ in range(3):
-        lo = max(0, text.rfind("\n", 0, lo - 1))
+    for _ in range(4):  # back to the start of the line three lines up
+        lo = text.rfind("\n", 0, lo) if lo > 0 else -1
+        if lo < 0:
+            break
+    lo = max(lo, 0)
     hi = key.end()
-    for _ in range(3):
-        nxt = text.find("\n", hi + 1)
-        hi = len(text) if nxt < 0 else nxt
+    for _ in range(4):  # on to the end of the line three lines down
+        nxt = text.find("\n", hi)
+        if nxt < 0:
+            hi = len(text)
+            break
+        hi = nxt + 1
     seen = {(f.line, f.kind) for f in found}
     out = []
     for m in _AWS_SECRET.finditer(text, lo, hi):

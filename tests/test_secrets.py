@@ -317,3 +317,21 @@ def test_scan_parts_finds_per_part_lines_and_memoizes_the_clean_ones(tmp_path):
         assert [(f.label, f.line, f.kind) for f in scan_parts(parts, tmp_path)] == [("ci.yml", 2, "GitLab token")]
     [memo_file] = tmp_path.glob("secrets-clean-*.json")
     assert json.loads(memo_file.read_text()) == [xxhash.xxh3_128_hexdigest(b"x = 1\n")]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([f"secret = {AWS_SECRET}", f"id = {AWS_ID}"], [(1, "AWS secret key"), (2, "AWS access key")]),
+        ([f"id = {AWS_ID}", "a", "b", f"secret = {AWS_SECRET}"], [(1, "AWS access key"), (4, "AWS secret key")]),
+        ([f"secret = {AWS_SECRET}", "a", "b", "c", f"id = {AWS_ID}"], [(5, "AWS access key")]),
+        ([f"id = {AWS_ID}", "a", "b", "c", f"secret = {AWS_SECRET}"], [(1, "AWS access key")]),
+        (["x"] * 9 + [f"secret = {AWS_SECRET}", "y", f"id = {AWS_ID}"],
+         [(10, "AWS secret key"), (12, "AWS access key")]),
+        ([f"id = {AWS_ID} # ci", "a", "b", f"secret = {AWS_SECRET}"],
+         [(1, "AWS access key"), (4, "AWS secret key")]),
+        ([f"id = {AWS_ID} # ci", "a", "b", "c", f"secret = {AWS_SECRET}"], [(1, "AWS access key")]),
+    ],
+)
+def test_aws_secret_pairs_only_within_three_lines_either_side(lines, expected):
+    assert [(f.line, f.kind) for f in scan_text("env", "\n".join(lines) + "\n")] == expected
