@@ -57,6 +57,7 @@ SHAPES = [
     ("private key block", json.dumps({"type": "service_account", "private_key": pem("")}), 1),  # GCP key file
     ("private key block", 'KEY = "' + pem("EC ", escaped=True) + '"', 1),
     ("AWS access key", f"aws_access_key_id = {AWS_ID}\n", 1),
+    ("AWS access key", "key_id: " + J(["AK", "IA"]) + rand(string.ascii_uppercase, 16), 1),  # no digit
     ("AWS access key", "id: " + J(["AS", "IA"]) + rand(UPPER_DIGITS, 16, seed=2), 1),
     ("GitHub token", "token: " + J(["gh", "p_"]) + rand(ALNUM, 36), 1),
     ("GitHub token", "x\nremote = 'https://" + J(["gh", "s_"]) + rand(ALNUM, 36) + "@github.com/a/b'", 2),
@@ -136,6 +137,7 @@ TRAPS = [
     'if line.startswith("' + J(["-----BEG", "IN RSA PRIV", "ATE KEY-----"]) + '"):\n    parse(line)',
     J(["-----BEG", "IN PRIV", "ATE KEY-----"]) + "\n...\n" + J(["-----E", "ND PRIV", "ATE KEY-----"]),
     "The AKIA prefix marks long-term keys; ASIA marks temporary ones.",
+    "REGIONS = [" + J(["AS", "IA"]) + "PACIFICSOUTHEAST]",
 ]
 
 
