@@ -86,6 +86,8 @@ def main(prompt, output, no_clipboard, clipboard_backend, chop, args, files, exc
         # A `!` command in the manifest ran the compiler again: do nothing, quietly.
         click.echo("prompt-foo: nested compile skipped (already inside a compile)", err=True)
         return
+    if output == "":
+        raise UsageProblem("-o '': the book needs a file name", hint="Give -o FILE, or -o - for stdout.")
     from .compile_run import run_compile  # heavy imports only after --help/--version
 
     argv = sys.argv[1:]
