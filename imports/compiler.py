@@ -15,6 +15,7 @@ from .canary import canary_instruction
 from .config import Workspace
 from .manifest import Entry
 from .model import Collection, Note, Skipped, StoryParts
+from .printable import shown_path, without_home
 from .settle import settle
 from .sources import collect, tracked_files
 from .summary import Facts, Item, Measures, SelfDescription
@@ -87,10 +88,11 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
     by_name = {s.name: s for s in seals}
     col = collect(ws, req.entries)
     tokens = count_sources(counter, [body_text(s.text) for s in col.sources], progress)
-    notes = [*req.notes, *req.story.notes, *col.notes]
+    notes = [Note(without_home(n.text), n.level) for n in (*req.notes, *req.story.notes, *col.notes)]
 
     included = {s.path: n for s, n in zip(col.sources, tokens) if s.path and s.kind in ("file", "notebook")}
-    tree = render_tree(tracked_files(ws), included, root_name=ws.root.name) if req.tree else None
+    tree = (render_tree([shown_path(p) for p in tracked_files(ws)], included, root_name=shown_path(ws.root.name))
+            if req.tree else None)
     labels = [s.label for s in col.sources]
     static = {
         "Seal": section("Seal", _seal_block(by_name["white_rabbit"])),

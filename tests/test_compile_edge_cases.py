@@ -95,11 +95,84 @@ def test_empty_output_name_is_a_usage_error(repo):
 
 # -- the intent -------------------------------------------------------------------------------
 
+def test_dash_prompt_with_stdin_closed_is_a_usage_error(repo):
+    r = run_raw(["--no-clipboard", "-o", "-", "-"], repo.root, close_fd=0, capture_output=True, text=True)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and "stdin" in r.stderr
+
+
+@pytest.mark.parametrize("args", [("-",), ()])
+def test_stdin_that_is_not_utf8_is_decoded_with_replacement(repo, tmp_path, args):
+    r = run_cli("prompt_foo.py", "--no-clipboard", "-o", "-", *args, cwd=repo.root, input=b"fix \xff\xfe this\n")
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+    book = r.stdout.decode("utf-8")
+    assert "fix \ufffd\ufffd this" in book
+    assert_sound(book, tmp_path)
+
+
+def test_arguments_that_are_not_utf8_do_not_break_the_book(repo, tmp_path):
+    bad = os.fsdecode(b"fix \xff")  # what Python makes of a non-UTF-8 argv byte
+    r = book_of(repo, "--arg", os.fsdecode(b"k=\xfe"), bad)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    assert_sound(r.stdout, tmp_path)
+
+
+def test_a_newline_in_an_arg_value_is_a_usage_error(repo):
+    r = book_of(repo, "--arg", "mod=a.py\nb.py", "Go.")
+    assert r.returncode == 2 and "--arg" in r.stderr and "Traceback" not in r.stderr
+
 
 # -- file names -------------------------------------------------------------------------------
 
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(repo, tmp_path):
+    (repo.root / os.fsdecode(b"bad\xffname.txt")).write_bytes(b"inside\n")
+    repo.commit("odd name")
+    r = book_of(repo, "Go.")
+    assert r.returncode == 0, r.stderr
+    assert "--- START: bad\\xffname.txt (" in r.stdout and "inside\n" in r.stdout
+    assert "bad\\xffname.txt  (" in r.stdout  # the File Tree shows it too
+    assert_sound(r.stdout, tmp_path)
+
+
+def test_a_newline_in_a_file_name_does_not_break_the_fences(repo, tmp_path):
+    (repo.root / "new\nline.txt").write_text("x\n", encoding="utf-8")
+    (repo.root / "tab\there.txt").write_text("y\n", encoding="utf-8")
+    repo.commit("odd names")
+    r = book_of(repo, "Go.")
+    assert r.returncode == 0, r.stderr
+    assert "--- START: new\\nline.txt (" in r.stdout and "--- END: new\\nline.txt ---" in r.stdout
+    assert "--- START: tab\\there.txt (" in r.stdout
+    for line in r.stdout.splitlines():
+        if line.startswith("--- START: "):
+            assert line.endswith(" ---"), line
+    assert_sound(r.stdout, tmp_path)
+
+
+def test_a_fifo_in_the_manifest_is_noted_not_read(repo):
+    os.mkfifo(repo.root / "pipe")
+    repo.write("foo_files.py", 'AI_PHOOEY_CHOP = """\\\napp.py\npipe\n"""\n')
+    r = book_of(repo, "Go.", timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "--- START: pipe (" in r.stdout and "not a regular file" in r.stdout
+    assert "print('hi')" in r.stdout
+
 
 # -- what the book says about itself ------------------------------------------------------------
+
+
+def test_no_home_directory_in_the_book(repo, tmp_path):
+    home = tmp_path / "home"
+    (home / "notes").mkdir(parents=True)
+    prompt = home / "notes" / "ask.md"
+    prompt.write_text("Explain.\n", encoding="utf-8")
+    cache = home / ".cache" / "prompt-foo"
+    cache.mkdir(parents=True)
+    (cache / "tokens-cl100k_base.json").write_text("not json", encoding="utf-8")  # noted in the book
+    r = book_of(repo, str(prompt), env={"HOME": str(home), "PROMPT_FOO_CACHE": str(cache)})
+    assert r.returncode == 0, r.stderr
+    assert "Explain." in r.stdout
+    assert str(home) not in r.stdout
 
 
 # -- settings -------------------------------------------------------------------------------

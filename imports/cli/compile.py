@@ -11,6 +11,7 @@ import click
 
 from .. import __version__
 from ..errors import EXIT_CODES_HELP, PromptFooError, UsageProblem
+from ..printable import clean_text
 from .common import reports_errors
 from .seals import seal_options
 from .story import gather_story, story_options
@@ -24,7 +25,9 @@ def _parse_args(pairs: tuple[str, ...]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise UsageProblem(f"--arg {pair!r}: expected KEY=VALUE, e.g. --arg module=imports/book.py")
-        out[key] = value
+        if "\n" in value or "\r" in value:
+            raise UsageProblem(f"--arg {key}: the value spans lines; a manifest entry is one line")
+        out[key] = clean_text(value)
     return out
 
 
@@ -38,7 +41,7 @@ def _command_line(argv: list[str], root: Path) -> str:
         elif home and home != "/" and arg.startswith(home + os.sep):
             arg = "~" + arg[len(home):]
         shown.append(arg)
-    return shlex.join(["prompt-foo", *shown])
+    return clean_text(shlex.join(["prompt-foo", *shown]))
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
