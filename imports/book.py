@@ -121,6 +121,12 @@ def recapture_body(labels: list[str], chop: str) -> str:
     """A ready-to-paste chop that rebuilds this selection."""
     if not labels:
         return ""
-    listing = "".join(f"{label}\n" for label in labels)
+    listing = "".join(_chop_line(label) + "\n" for label in labels)
     code = f'{chop} = """\\\n{listing}"""\n'
     return "Paste into foo_files.py to rebuild this selection:\n\n" + fenced(code, "python")
+
+
+def _chop_line(label: str) -> str:
+    """A label as a line of a plain (not raw) triple-quoted string that reads back as the label."""
+    line = label.replace("\\", "\\\\")
+    return line.replace('"', '\\"') if '"""' in line else line

@@ -160,6 +160,26 @@ def test_a_fifo_in_the_manifest_is_noted_not_read(repo):
 
 # -- what the book says about itself ------------------------------------------------------------
 
+def test_the_hash_verifies_when_a_packed_file_holds_a_book(repo, tmp_path):
+    first = book_of(repo, "Go.").stdout
+    repo.write("old-book.md", first)
+    repo.commit("keep a book")
+    r = book_of(repo, "Go.")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("\nbook xxh3: ") == 2
+    assert_sound(r.stdout, tmp_path)
+
+
+def test_context_recapture_round_trips_quotes_and_backslashes(repo):
+    chop = 'AI_PHOOEY_CHOP = """\\\napp.py\n! echo \'\\"\\"\\"\'\n! printf \'a\\\\tb\\\\n\'\n"""\n'
+    repo.write("foo_files.py", chop)
+    r = book_of(repo, "Go.")
+    assert r.returncode == 0, r.stderr
+    code = r.stdout.split("--- START: Context Recapture ---")[1].split("```python\n")[1].split("\n```\n")[0]
+    value = ast.literal_eval(ast.parse(code).body[0].value)
+    rebuilt = [e.text for e in parse_chop(value)]
+    assert rebuilt == ["app.py", "! echo '\"\"\"'", "! printf 'a\\tb\\n'"]
+
 
 def test_no_home_directory_in_the_book(repo, tmp_path):
     home = tmp_path / "home"
@@ -176,3 +196,12 @@ def test_no_home_directory_in_the_book(repo, tmp_path):
 
 
 # -- settings -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("setting", ['budget = "abc"', "budget = [1]", "budget = 0", "budget = true",
+                                     'exclude = "*.txt"', "exclude = [1]", 'allow_secrets = "x"'])
+def test_bad_settings_are_usage_errors(repo, setting):
+    repo.write("pyproject.toml", f"[tool.prompt-foo]\n{setting}\n")
+    r = book_of(repo, "Go.")
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and setting.split(" ")[0] in r.stderr
+    assert r.stdout == ""

@@ -7,6 +7,7 @@ import sys
 from ..compiler import Request, compile_book
 from ..config import cache_dir, open_workspace
 from ..emit import emit
+from ..errors import UsageProblem
 from ..gates import check_budget, check_secrets
 from ..intent import resolve_intent
 from ..manifest import DEFAULT_CHOP, read_manifest
@@ -26,12 +27,10 @@ def _entries(ws, chop, args, files, exclude, notes):
         notes.extend(manifest.notes)
         return manifest.entries + extra, [], manifest
     if chop:
-        from ..errors import UsageProblem
-
         raise UsageProblem(f"--chop {chop}: there is no foo_files.py in {ws.root}")
     if extra:
         return extra, [], None
-    configured = list(ws.setting("exclude", []) or [])
+    configured = _globs(ws, "exclude")
     entries, skipped = default_entries(ws, configured + exclude)
     notes.append(Note(f"no foo_files.py: packing every tracked text file ({len(entries)} files)"))
     return entries, skipped, None
@@ -41,6 +40,8 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
                 budget, encoding, allow_secrets, strict, quiet, verbose, story_params, argv, command_line):
     console = stderr_console()
     ws = open_workspace()
+    budget = budget or _budget(ws)  # settings are checked before any work, so a typo costs nothing
+    allow_globs = list(allow_secrets) + _globs(ws, "allow_secrets")
     notes: list[Note] = []
     if not ws.in_git:
         notes.append(Note(f"not inside a git repository: working on {ws.root}", "warn"))
@@ -63,7 +64,6 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     req = Request(entries=entries, prompt=intent, command=command_line(argv, ws.root),
                   chop=manifest.chop if manifest else (chop or DEFAULT_CHOP),
                   story=story, tree=tree, notes=notes, skipped=skipped)
-    budget = budget or ws.setting("budget")
     with _progress(console, quiet) as progress:
         compiled = compile_book(ws, counter, req, progress)
     counter.cache.save()
@@ -73,12 +73,28 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     parts += [(name, text) for name, text in (("Story", story.story), ("Articles", story.articles),
                                                ("Diff", story.diff), ("Log", story.log), ("Prompt", intent))
               if text]
-    allowed = check_secrets(parts, list(allow_secrets) + list(ws.setting("allow_secrets", []) or []))
+    allowed = check_secrets(parts, allow_globs)
     emitted = emit(compiled.text, output, use_clipboard=not no_clipboard and output != "-",
                    backend=clipboard_backend, fallback=cache_dir() / "last-book.md")
     show_result(console, compiled, emitted, allowed, quiet=quiet, verbose=verbose)
     if strict and compiled.collection.missing:
         sys.exit(1)
+
+
+def _budget(ws) -> int | None:
+    value = ws.setting("budget")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise UsageProblem(f"[tool.prompt-foo] budget = {value!r} in {ws.root.name}/pyproject.toml: "
+                           "expected a whole number of tokens, at least 1")
+    return value
+
+
+def _globs(ws, key: str) -> list[str]:
+    value = ws.setting(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageProblem(f"[tool.prompt-foo] {key} = {value!r} in {ws.root.name}/pyproject.toml: "
+                           f'expected a list of glob strings, e.g. {key} = ["docs/legacy/**"]')
+    return value
 
 
 class _progress:
