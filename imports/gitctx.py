@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 from .errors import UsageProblem
+from .printable import shown_path
 from .story_render import Commit
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's well-known empty tree
@@ -61,7 +64,14 @@ def working_diff(repo, ref: str | None = None) -> tuple[str, list[str]]:
     base = resolve_base(repo, ref, "--diff")
     raw = repo.git.diff(base, "--no-color", "--no-ext-diff", "--no-textconv", "--",
                         stdout_as_string=False, strip_newline_in_stdout=False)
-    return _decode(raw), sorted(repo.untracked_files)
+    return _decode(raw), [shown_path(p) for p in _untracked(repo)]
+
+
+def _untracked(repo) -> list[str]:
+    """Untracked, not ignored files, as file-system names (gitpython's untracked_files crashes
+    on a name that is not UTF-8)."""
+    raw = repo.git.ls_files("--others", "--exclude-standard", "-z", stdout_as_string=False)
+    return sorted(os.fsdecode(n) for n in raw.split(b"\0") if n)
 
 
 _RECORD, _FIELD = "\x1e", "\x1f"
@@ -107,7 +117,7 @@ def changed_files(repo, ref: str | None = None) -> tuple[list[str], list[str]]:
     """
     base = resolve_base(repo, ref, "--changed")
     raw = repo.git.diff(base, "--name-only", "--no-renames", "-z", "--", stdout_as_string=False)
-    names = {n for n in _decode(raw).split("\0") if n} | set(repo.untracked_files)
+    names = {os.fsdecode(n) for n in raw.split(b"\0") if n} | set(_untracked(repo))
     root = Path(repo.working_tree_dir)
     present = sorted(n for n in names if (root / n).is_file())
     deleted = sorted(n for n in names if not (root / n).is_file())

@@ -205,3 +205,36 @@ def test_bad_settings_are_usage_errors(repo, setting):
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr and setting.split(" ")[0] in r.stderr
     assert r.stdout == ""
+
+
+# -- refusals and git context ------------------------------------------------------------------
+
+def test_strict_with_a_missing_entry_refuses_and_writes_nothing(repo):
+    repo.write("foo_files.py", 'AI_PHOOEY_CHOP = """\\\napp.py\nnot-there.py\n"""\n')
+    out = repo.root / "book.md"
+    r = run_cli("prompt_foo.py", "--no-clipboard", "--strict", "-o", str(out), "Go.", cwd=repo.root)
+    assert r.returncode == 1
+    assert "not-there.py" in r.stderr and "--strict" in r.stderr
+    assert not out.exists(), "exit 1 means nothing was written (DESIGN.md)"
+    assert run_cli("prompt_foo.py", "--no-clipboard", "-o", str(out), "Go.", cwd=repo.root).returncode == 0
+
+
+def test_a_current_folder_that_was_removed_is_a_refusal_not_a_traceback(tmp_path):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    r = subprocess.run(f"cd {gone} && rmdir {gone} && {sys.executable} {LAUNCHER} --no-clipboard -o - Go.",
+                       shell=True, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr and "current folder" in r.stderr
+    assert r.stdout == ""
+
+
+def test_untracked_files_with_odd_names_in_diff_and_changed(repo, tmp_path):
+    (repo.root / os.fsdecode(b"un\xfftracked.txt")).write_bytes(b"odd\n")
+    (repo.root / "two\nlines.txt").write_text("nl\n", encoding="utf-8")
+    r = book_of(repo, "--diff", "--changed", "--", "Go.")
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    assert "    un\\xfftracked.txt\n" in r.stdout and "    two\\nlines.txt\n" in r.stdout  # named in the Diff
+    assert "--- START: un\\xfftracked.txt (" in r.stdout and "odd\n" in r.stdout  # read by --changed
+    assert_sound(r.stdout, tmp_path)

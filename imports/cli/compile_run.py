@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 from ..compiler import Request, compile_book
 from ..config import cache_dir, open_workspace
 from ..emit import emit
-from ..errors import UsageProblem
+from ..errors import PromptFooError, UsageProblem
 from ..gates import check_budget, check_secrets
 from ..intent import resolve_intent
 from ..manifest import DEFAULT_CHOP, read_manifest
@@ -39,7 +37,11 @@ def _entries(ws, chop, args, files, exclude, notes):
 def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, files, exclude, tree,
                 budget, encoding, allow_secrets, strict, quiet, verbose, story_params, argv, command_line):
     console = stderr_console()
-    ws = open_workspace()
+    try:
+        ws = open_workspace()
+    except FileNotFoundError:  # the shell's current folder was deleted under it
+        raise PromptFooError("the current folder no longer exists",
+                             hint="cd to an existing folder and run again.") from None
     budget = budget or _budget(ws)  # settings are checked before any work, so a typo costs nothing
     allow_globs = list(allow_secrets) + _globs(ws, "allow_secrets")
     notes: list[Note] = []
@@ -68,6 +70,10 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
         compiled = compile_book(ws, counter, req, progress)
     counter.cache.save()
 
+    if strict and compiled.collection.missing:  # exit 1 promises that nothing was written
+        raise PromptFooError(f"--strict: {len(compiled.collection.missing)} manifest entries do not exist: "
+                             + ", ".join(compiled.collection.missing) + "; nothing was emitted",
+                             hint="Fix or comment out those entries, or run without --strict.")
     check_budget(compiled, budget)
     parts = [(s.label, s.text) for s in compiled.collection.sources]
     parts += [(name, text) for name, text in (("Story", story.story), ("Articles", story.articles),
@@ -77,8 +83,6 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     emitted = emit(compiled.text, output, use_clipboard=not no_clipboard and output != "-",
                    backend=clipboard_backend, fallback=cache_dir() / "last-book.md")
     show_result(console, compiled, emitted, allowed, quiet=quiet, verbose=verbose)
-    if strict and compiled.collection.missing:
-        sys.exit(1)
 
 
 def _budget(ws) -> int | None:
