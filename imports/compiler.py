@@ -15,7 +15,7 @@ from .canary import canary_instruction
 from .config import Workspace
 from .manifest import Entry
 from .model import Collection, Note, Skipped, StoryParts
-from .printable import shown_path, without_home
+from .printable import clean_text, shown_path, without_home
 from .settle import settle
 from .sources import collect, tracked_files
 from .summary import Facts, Item, Measures, SelfDescription
@@ -96,9 +96,9 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
     labels = [s.label for s in col.sources]
     static = {
         "Seal": section("Seal", _seal_block(by_name["white_rabbit"])),
-        "Story": section("Story", req.story.story),
+        "Story": section("Story", req.story.story and clean_text(req.story.story)),  # post names may not be UTF-8
         "File Tree": section("File Tree", fenced(tree) if tree else None),
-        "Articles": section("Articles", req.story.articles),
+        "Articles": section("Articles", req.story.articles and clean_text(req.story.articles)),
         "Codebase": section("Codebase", codebase_body(col.sources, tokens)),
         "Diff": section("Diff", fenced(req.story.diff, "diff") if req.story.diff else None),
         "Log": section("Log", req.story.log),

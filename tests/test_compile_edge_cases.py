@@ -238,3 +238,16 @@ def test_untracked_files_with_odd_names_in_diff_and_changed(repo, tmp_path):
     assert "    un\\xfftracked.txt\n" in r.stdout and "    two\\nlines.txt\n" in r.stdout  # named in the Diff
     assert "--- START: un\\xfftracked.txt (" in r.stdout and "odd\n" in r.stdout  # read by --changed
     assert_sound(r.stdout, tmp_path)
+
+
+def test_a_post_named_in_non_utf8_is_listed_and_cached(repo, tmp_path):
+    posts = repo.root / "_posts"
+    posts.mkdir()
+    (posts / "2024-01-01-plain.md").write_text("---\ntitle: Plain\n---\nbody\n", encoding="utf-8")
+    (posts / os.fsdecode(b"2024-01-02-bad\xffslug.md")).write_bytes(b"---\ntitle: Odd\n---\nodd body\n")
+    for _ in range(2):  # cold, then warm from the article cache
+        r = book_of(repo, "-l", "[:]", "-a", "[:]", "--", "Go.")
+        assert r.returncode == 0, r.stderr
+        assert "Traceback" not in r.stderr and "odd body\n" in r.stdout and "| Odd |" in r.stdout
+        assert_sound(r.stdout, tmp_path)
+    assert not list((Path(os.environ["PROMPT_FOO_CACHE"]) / "articles").glob(".articles-*")), "temp file left"
