@@ -251,3 +251,13 @@ def test_a_post_named_in_non_utf8_is_listed_and_cached(repo, tmp_path):
         assert "Traceback" not in r.stderr and "odd body\n" in r.stdout and "| Odd |" in r.stdout
         assert_sound(r.stdout, tmp_path)
     assert not list((Path(os.environ["PROMPT_FOO_CACHE"]) / "articles").glob(".articles-*")), "temp file left"
+
+
+@pytest.mark.parametrize("pattern", ["!", "\\", "[z-a]"])
+def test_an_invalid_exclude_glob_is_a_usage_error(repo, pattern):
+    r = book_of(repo, "--exclude", pattern, "Go.")
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and repr(pattern) in r.stderr
+    repo.write("pyproject.toml", f"[tool.prompt-foo]\nexclude = ['{pattern}']\n")  # a TOML literal string
+    r = book_of(repo, "Go.")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "exclude" in r.stderr

@@ -28,8 +28,7 @@ def _entries(ws, chop, args, files, exclude, notes):
         raise UsageProblem(f"--chop {chop}: there is no foo_files.py in {ws.root}")
     if extra:
         return extra, [], None
-    configured = _globs(ws, "exclude")
-    entries, skipped = default_entries(ws, configured + exclude)
+    entries, skipped = default_entries(ws, exclude)
     notes.append(Note(f"no foo_files.py: packing every tracked text file ({len(entries)} files)"))
     return entries, skipped, None
 
@@ -43,6 +42,7 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
         raise PromptFooError("the current folder no longer exists",
                              hint="cd to an existing folder and run again.") from None
     budget = budget or _budget(ws)  # settings are checked before any work, so a typo costs nothing
+    exclude = _globs(ws, "exclude") + _valid_globs(exclude, "--exclude")  # the command line wins
     allow_globs = list(allow_secrets) + _globs(ws, "allow_secrets")
     notes: list[Note] = []
     if not ws.in_git:
@@ -98,7 +98,23 @@ def _globs(ws, key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise UsageProblem(f"[tool.prompt-foo] {key} = {value!r} in {ws.root.name}/pyproject.toml: "
                            f'expected a list of glob strings, e.g. {key} = ["docs/legacy/**"]')
-    return value
+    return _valid_globs(value, f"[tool.prompt-foo] {key}")
+
+
+def _valid_globs(patterns: list[str], where: str) -> list[str]:
+    """``patterns``, each checked now: pathspec raises deep inside the default pack otherwise."""
+    import re
+
+    import pathspec
+
+    for pattern in patterns:
+        if pattern.strip():
+            try:
+                pathspec.GitIgnoreSpec.from_lines([pattern])
+            except (ValueError, re.error) as exc:
+                raise UsageProblem(f"{where} {pattern!r}: not a valid gitignore pattern ({exc})",
+                                   hint="Patterns are gitignore-style, e.g. 'docs/**' or '*.log'.") from None
+    return patterns
 
 
 class _progress:
