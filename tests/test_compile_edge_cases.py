@@ -261,3 +261,34 @@ def test_an_invalid_exclude_glob_is_a_usage_error(repo, pattern):
     repo.write("pyproject.toml", f"[tool.prompt-foo]\nexclude = ['{pattern}']\n")  # a TOML literal string
     r = book_of(repo, "Go.")
     assert r.returncode == 2 and "Traceback" not in r.stderr and "exclude" in r.stderr
+
+
+def test_a_malformed_url_entry_is_a_recorded_failure_not_a_crash(repo):
+    repo.write("foo_files.py", 'AI_PHOOEY_CHOP = """\\\napp.py\nhttp://[::1\nhttp://exa mple.invalid/\n"""\n')
+    r = book_of(repo, "Go.")
+    assert r.returncode == 0, r.stderr
+    assert "--- START: http://[::1 (" in r.stdout and "--- START: http://exa mple.invalid/ (" in r.stdout
+    assert r.stdout.count("\n[fetch failed: ") == 2  # each body says why
+
+
+def test_a_server_answering_garbage_is_a_recorded_failure_on_one_line(repo):
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+
+    def answer():
+        conn, _ = server.accept()
+        conn.recv(4096)
+        conn.sendall(b"GARBAGE\r\n\r\n")
+        conn.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/"
+    repo.write("foo_files.py", f'AI_PHOOEY_CHOP = """\\\n{url}\n"""\n')
+    r = book_of(repo, "Go.")
+    server.close()
+    assert r.returncode == 0, r.stderr
+    start = next(line for line in r.stdout.splitlines() if line.startswith(f"--- START: {url} ("))
+    assert start.endswith("fetch failed: BadStatusLine: GARBAGE) ---")
