@@ -292,3 +292,11 @@ def test_a_server_answering_garbage_is_a_recorded_failure_on_one_line(repo):
     assert r.returncode == 0, r.stderr
     start = next(line for line in r.stdout.splitlines() if line.startswith(f"--- START: {url} ("))
     assert start.endswith("fetch failed: BadStatusLine: GARBAGE) ---")
+
+
+def test_a_manifest_saved_with_a_utf8_bom_is_read(repo):
+    # Python runs such a file; Windows editors save it that way.
+    repo.write("foo_files.py", b'\xef\xbb\xbfAI_PHOOEY_CHOP = """\\\napp.py  # the app\n"""\n')
+    r = book_of(repo, "Go.")
+    assert r.returncode == 0, r.stderr
+    assert "--- START: app.py (" in r.stdout and "foo_files.py:2" not in r.stderr
