@@ -300,3 +300,15 @@ def test_a_manifest_saved_with_a_utf8_bom_is_read(repo):
     r = book_of(repo, "Go.")
     assert r.returncode == 0, r.stderr
     assert "--- START: app.py (" in r.stdout and "foo_files.py:2" not in r.stderr
+
+
+def test_no_home_directory_in_the_command_line_of_the_summary(repo, tmp_path):
+    home = tmp_path / "home"
+    (home / "blog").mkdir(parents=True)
+    out = home / "book.md"
+    r = run_cli("prompt_foo.py", "--no-clipboard", f"--output={out}", f"--posts={home / 'blog'}", "-l", "[:]",
+                "--", "Go.", cwd=repo.root, env={"HOME": str(home)})
+    assert r.returncode == 0, r.stderr
+    book = out.read_text(encoding="utf-8")
+    assert "--output=~/book.md" in book and "--posts=~/blog" in book
+    assert str(home) not in book

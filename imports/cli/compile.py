@@ -11,7 +11,7 @@ import click
 
 from .. import __version__
 from ..errors import EXIT_CODES_HELP, PromptFooError, UsageProblem
-from ..printable import clean_text
+from ..printable import clean_text, without_home
 from .common import reports_errors
 from .seals import seal_options
 from .story import gather_story, story_options
@@ -41,7 +41,7 @@ def _command_line(argv: list[str], root: Path) -> str:
         elif home and home != "/" and arg.startswith(home + os.sep):
             arg = "~" + arg[len(home):]
         shown.append(arg)
-    return clean_text(shlex.join(["prompt-foo", *shown]))
+    return without_home(shlex.join(["prompt-foo", *shown]))  # also --opt=~/… forms; valid UTF-8
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
