@@ -312,3 +312,14 @@ def test_no_home_directory_in_the_command_line_of_the_summary(repo, tmp_path):
     book = out.read_text(encoding="utf-8")
     assert "--output=~/book.md" in book and "--posts=~/blog" in book
     assert str(home) not in book
+
+
+def test_file_names_that_look_like_rich_markup_are_reported_verbatim(repo):
+    repo.write("[/x].txt", "closing tag\n")
+    repo.write("[bold]y.txt", "open tag\n")
+    repo.commit("odd names")
+    out = repo.root / "book.md"
+    r = run_cli("prompt_foo.py", "--no-clipboard", "-o", str(out), "Go.", cwd=repo.root)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    assert "[/x].txt (" in r.stderr and "[bold]y.txt (" in r.stderr
