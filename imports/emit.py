@@ -22,10 +22,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temp file and rename: never half-written,
     and an existing file keeps its permissions. A symlink is followed (the link stays);
     a FIFO or device is written into, never replaced by a regular file."""
-    path = Path(os.path.realpath(path))
-    folder = path.parent
     try:
-        st = path.stat()
+        st = Path(path).stat()
         mode = stat.S_IMODE(st.st_mode)
     except FileNotFoundError:
         st = mode = None
@@ -33,6 +31,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         with open(path, "wb") as fh:  # e.g. -o /dev/stdout or a named pipe: renaming over it would destroy it
             fh.write(data)
         return
+    path = Path(os.path.realpath(path))  # through a symlink: replace its target, keep the link
+    folder = path.parent
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -323,3 +323,11 @@ def test_file_names_that_look_like_rich_markup_are_reported_verbatim(repo):
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
     assert "[/x].txt (" in r.stderr and "[bold]y.txt (" in r.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+def test_output_to_dev_stdout_on_a_pipe_writes_the_book_there(repo):
+    r = run_cli("prompt_foo.py", "--no-clipboard", "-o", "/dev/stdout", "Go.", cwd=repo.root)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("# Context book (prompt-foo)")
+    assert Path("/dev/stdout").is_symlink() or not Path("/dev/stdout").is_file()
