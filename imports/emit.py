@@ -101,8 +101,12 @@ def emit(text: str, output: str | None, use_clipboard: bool, backend: str | None
         except ClipboardUnavailable as exc:
             out.warnings.append(f"clipboard: {exc.message}")
             if not out.destinations:
-                fallback.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(fallback, data)
+                try:
+                    fallback.parent.mkdir(parents=True, exist_ok=True)
+                    write_atomic(fallback, data)
+                except OSError as err:
+                    raise PromptFooError(f"clipboard: {exc.message}; and the fallback {fallback} could not be "
+                                         f"written: {err.strerror or err}", hint="Use -o FILE.") from None
                 out.destinations.append(str(fallback))
                 out.warnings.append(f"the book was written to {fallback} instead (use -o FILE to choose)")
     return out

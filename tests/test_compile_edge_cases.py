@@ -331,3 +331,14 @@ def test_output_to_dev_stdout_on_a_pipe_writes_the_book_there(repo):
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("# Context book (prompt-foo)")
     assert Path("/dev/stdout").is_symlink() or not Path("/dev/stdout").is_file()
+
+
+def test_no_clipboard_and_an_unwritable_fallback_is_a_refusal(repo, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    no_tools = tmp_path / "empty-bin"  # no clipboard tool can be found, so the fallback file is used
+    no_tools.mkdir()
+    env = {"PROMPT_FOO_CACHE": str(blocker / "cache"), "PATH": str(no_tools), "DISPLAY": "", "WAYLAND_DISPLAY": ""}
+    r = run_cli("prompt_foo.py", "Go.", cwd=repo.root, env=env)
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr and "-o FILE" in r.stderr
