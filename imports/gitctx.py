@@ -46,7 +46,13 @@ def resolve_base(repo, ref: str | None, option: str) -> str:
     if ref is None:
         return "HEAD" if has_commits(repo) else EMPTY_TREE
     try:
-        return repo.rev_parse(ref).hexsha
+        obj = repo.rev_parse(ref)
+        while obj.type == "tag":  # an annotated tag: the commit it points at
+            obj = obj.object
+        if obj.type not in ("commit", "tree"):  # `git diff <blob>` fails with a usage dump
+            raise UsageProblem(f"{option} {ref!r} names a {obj.type} (a file's contents), not a commit.",
+                               hint=f"Give a branch, tag or commit, e.g. {option} HEAD~3.")
+        return obj.hexsha
     except (git.BadName, git.BadObject, ValueError, IndexError) as exc:
         raise UsageProblem(
             f"{option} {ref!r}: no such revision in {repo.working_tree_dir} ({type(exc).__name__}).",

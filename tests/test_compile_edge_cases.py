@@ -342,3 +342,10 @@ def test_no_clipboard_and_an_unwritable_fallback_is_a_refusal(repo, tmp_path):
     r = run_cli("prompt_foo.py", "Go.", cwd=repo.root, env=env)
     assert r.returncode == 1, r.stderr
     assert "Traceback" not in r.stderr and "-o FILE" in r.stderr
+
+
+@pytest.mark.parametrize("option", ["--diff", "--changed"])
+def test_a_ref_that_names_a_file_blob_is_a_usage_error(repo, option):
+    r = book_of(repo, f"{option}=HEAD:app.py", "--", "Go.")
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and "HEAD:app.py" in r.stderr and "blob" in r.stderr
