@@ -349,3 +349,15 @@ def test_a_ref_that_names_a_file_blob_is_a_usage_error(repo, option):
     r = book_of(repo, f"{option}=HEAD:app.py", "--", "Go.")
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr and "HEAD:app.py" in r.stderr and "blob" in r.stderr
+
+
+def test_context_recapture_never_turns_a_file_name_into_a_command(repo):
+    repo.write("!important.md", "file, not command\n")
+    repo.write("a #b.txt", "hash in name\n")
+    repo.commit("odd names")
+    r = book_of(repo, "Go.")
+    assert r.returncode == 0, r.stderr
+    code = r.stdout.split("--- START: Context Recapture ---")[1].split("```python\n")[1].split("\n```\n")[0]
+    entries = parse_chop(ast.literal_eval(ast.parse(code).body[0].value))
+    assert [(e.text, e.kind) for e in entries] == [("./!important.md", "path"), ("app.py", "path")]
+    assert "a #b.txt" in code  # named, but switched off with the reason
