@@ -24,3 +24,66 @@ def canary_instruction() -> str:
         "(it lets the applier tell what the transport did to whitespace and links):\n\n"
         f"```text\n{CANARY_TEXT}\n```"
     )
+
+
+# -- reply side ----------------------------------------------------------------------------
+
+import re  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+_NBSP_LIKE = "\u00a0\u202f\u2007\u2009\u200a\u3000"
+_HOST = "www.canary.invalid"
+
+
+@dataclass
+class CanaryReport:
+    """What the reply's echo of the canary says about the transport."""
+
+    present: bool
+    damage: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        if not self.present:
+            return "canary: not echoed in the reply (transport damage cannot be diagnosed)"
+        if not self.damage:
+            return "canary: echoed intact"
+        return "canary: damaged in transport: " + ", ".join(self.damage)
+
+
+def inspect_reply(reply: str) -> CanaryReport:
+    """Find the canary echo in ``reply`` and name each kind of damage it shows."""
+    lines = reply.replace("\r\n", "\n").split("\n")
+    opens = [k for k, ln in enumerate(lines) if ln.strip().endswith("CANARY") and "<" in ln]
+    if not opens:
+        return CanaryReport(False)
+    start = opens[-1]
+    end = next((k for k in range(start + 1, len(lines)) if lines[k].strip().startswith("CANARY")
+                and ">" in lines[k]), None)
+    if end is None:
+        return CanaryReport(True, ["truncated"])
+    echo = lines[start + 1:end]
+    expected = CANARY_BODY.split("\n")
+    if echo == expected:
+        return CanaryReport(True)
+    damage: list[str] = []
+    joined = "\n".join(echo)
+    if any(ch in joined for ch in _NBSP_LIKE):
+        damage.append("nbsp")
+    plain = joined
+    for ch in _NBSP_LIKE:
+        plain = plain.replace(ch, " ")
+    if re.search(r"\]\((?:https?://)?" + re.escape(_HOST), plain) or re.search(
+            r"(?:https?://|<)" + re.escape(_HOST), plain):
+        damage.append("autolinked")
+    if len([ln for ln in echo if not ln.strip()]) < len([ln for ln in expected if not ln.strip()]):
+        damage.append("blank-lines-lost")
+    if "  " in expected[0] and "two  spaces" not in plain and "two spaces" in plain:
+        damage.append("spaces-collapsed")
+    indented = next((ln for ln in plain.split("\n") if "indented four" in ln), None)
+    if indented is not None and not indented.startswith("    "):
+        damage.append("indentation-stripped")
+    if any(ln != ln.rstrip() for ln in echo) and not any(ln.rstrip() != ln for ln in expected):
+        damage.append("trailing-whitespace")
+    if not damage:
+        damage.append("altered")
+    return CanaryReport(True, damage)

@@ -51,7 +51,7 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     if counter.cache.note:
         notes.append(Note(counter.cache.note, "warn"))
     if counter.encoder.info.note:
-        notes.append(Note(f"encoding {counter.encoder.info.describe()}", "warn"))
+        notes.append(Note(f"encoding {counter.encoder.info.describe()}"))
 
     intent, intent_from = resolve_intent(prompt, ws.root)
     notes.append(Note(f"intent from {intent_from}"))

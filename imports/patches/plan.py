@@ -1,0 +1,223 @@
+"""Apply parsed blocks in memory, in order, each against the result of the previous one.
+
+Matching is line-aligned: SEARCH must equal whole lines of the file (compared without
+their line endings), exactly once. The reference matched substrings, so an anchor could
+start or end mid-line; whole lines were chosen because a substring can land inside a longer
+line (``count = 1`` inside ``recount = 1``) and edit the wrong place, and because line
+endings, indentation and every recovery pass are defined per line. Several matches refuse
+with their line numbers; none tries the named recoveries (unless strict), then refuses with
+a diagnosis. Nothing here writes; the outcome is data.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .content import Content
+from .diagnose import explain_no_match, nearest_window
+from .parse import Block
+from .paths import PathRefused, resolve_target
+from .recover import Match, compose, find_seq, try_passes
+
+
+@dataclass
+class BlockResult:
+    """What happened to one block."""
+
+    block: Block
+    status: str  # "applied" | "already" | "refused" | "not-attempted"
+    message: str
+    target: str
+    file_line: int | None = None
+    recovery: str | None = None
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FileChange:
+    """A file's bytes before and after (None: absent), with the path to write."""
+
+    rel: str
+    path: Path
+    before: bytes | None
+    after: bytes | None
+    mode: int | None
+
+    @property
+    def action(self) -> str:
+        if self.before is None:
+            return "created"
+        return "deleted" if self.after is None else "modified"
+
+
+@dataclass
+class Plan:
+    results: list[BlockResult]
+    changes: list[FileChange]
+
+    @property
+    def refused(self) -> bool:
+        return any(r.status == "refused" for r in self.results)
+
+
+@dataclass
+class _State:
+    rel: str
+    path: Path
+    before: bytes | None
+    mode: int | None
+    content: Content | None  # None: absent (never existed, or deleted by a block)
+    failed: bool = False
+
+
+def _load(rel: str, path: Path) -> _State:
+    if not os.path.lexists(path):
+        return _State(rel, path, None, None, None)
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise PathRefused(f"{rel!r} is not a regular file")
+    data = path.read_bytes()
+    mode = stat.S_IMODE(st.st_mode)
+    return _State(rel, path, data, mode, Content.from_bytes(data, mode))
+
+
+def _contains(outer: list[str], inner: list[str]) -> bool:
+    return bool(inner) and bool(find_seq(outer, inner, limit=1))
+
+
+class _Planner:
+    def __init__(self, root: Path, strict: bool, canary_damage: list[str]):
+        self.root = root
+        self.strict = strict
+        self.canary_damage = canary_damage
+        self.states: dict[str, _State] = {}
+        self.resolved: dict[str, tuple[str, Path]] = {}
+
+    def state(self, target: str) -> _State:
+        if target not in self.resolved:
+            self.resolved[target] = resolve_target(self.root, target)
+        rel, path = self.resolved[target]
+        key = str(path)
+        if key not in self.states:
+            self.states[key] = _load(rel, path)
+        return self.states[key]
+
+    def run(self, block: Block) -> BlockResult:
+        def result(status: str, message: str, **kw) -> BlockResult:
+            return BlockResult(block, status, message, block.target, **kw)
+
+        try:
+            st = self.state(block.target)
+        except PathRefused as exc:
+            return result("refused", str(exc))
+        except OSError as exc:
+            return result("refused", f"cannot read {block.target!r}: {exc.strerror}")
+        if st.failed:
+            return result("not-attempted", "an earlier block on this file was refused")
+        outcome = getattr(self, f"_{block.kind}")(block, st, result)
+        if outcome.status == "refused":
+            st.failed = True
+        return outcome
+
+    def _delete(self, block, st: _State, result) -> BlockResult:
+        if (self.root / st.rel).is_symlink():
+            return result("refused", "is a symlink; only regular files are deleted")
+        if st.content is None:
+            return result("already", "file is already absent")
+        st.content = None
+        return result("applied", "file deleted")
+
+    def _write(self, block, st: _State, result) -> BlockResult:
+        body = list(block.replace)
+        while body and body[-1] == "":
+            body.pop()  # a whole file ends with exactly one newline
+        old = st.content
+        crlf = old.dominant_crlf() if old else False
+        new = Content.from_text("\n".join(body) + "\n" if body else "",
+                                encoding=old.encoding if old else "utf-8",
+                                bom=old.bom if old else False, mode=st.mode)
+        new.crlf = [crlf] * new.line_count
+        if old is not None and old.same_text(new):
+            return result("already", "file already has this content", file_line=1)
+        st.content = new
+        return result("applied", "file written" if old is not None else "file created",
+                      file_line=1)
+
+    def _replace(self, block, st: _State, result) -> BlockResult:
+        search, replace = block.search, block.replace
+        if st.content is None:
+            return result("refused", "file does not exist" if st.before is None
+                          else "file was deleted by an earlier block",
+                          details=["SEARCH/REPLACE needs an existing file; "
+                                   "use WRITE_FILE to create one"])
+        if not any(s.strip() for s in search):
+            return result("refused", "SEARCH is empty",
+                          details=["copy a few lines from the file into SEARCH"])
+        content = st.content
+        hits = content.find_lines(search)
+        if len(hits) == 1:
+            if _contains(replace, search) and len(content.find_lines(replace, 2)) == 1:
+                line = content.find_lines(replace, 1)[0][0]
+                return result("already", "REPLACE is already in the file", file_line=line + 1)
+            start, offset = hits[0]
+            match = Match(start, start + len(search), list(range(start, start + len(search))),
+                          search, lambda s: s)
+            self._splice(content, match, replace, offset)
+            return result("applied", "applied", file_line=start + 1)
+        if len(hits) > 1:
+            at = ", ".join(str(h + 1) for h, _ in hits[:20])
+            return result("refused", f"SEARCH occurs {len(hits)} times (lines {at})",
+                          file_line=hits[0][0] + 1,
+                          details=["add surrounding lines to SEARCH until it is unique"])
+        if any(r.strip() for r in replace):
+            again = content.find_lines(replace, 2)
+            if len(again) == 1:
+                return result("already", "SEARCH is gone and REPLACE is present: already applied",
+                              file_line=again[0][0] + 1)
+        lines = content.lines()
+        if not self.strict:
+            name, found = try_passes(lines, search)
+            if len(found) == 1:
+                self._splice(content, found[0], replace, None, lines)
+                return result("applied", f"applied after recovery {name!r}",
+                              file_line=found[0].start + 1, recovery=name)
+            if len(found) > 1:
+                at = ", ".join(str(m.start + 1) for m in found[:20])
+                return result("refused", f"no exact match; recovery {name!r} matches "
+                              f"{len(found)} places (lines {at})",
+                              details=["make SEARCH an exact copy of the file's lines"])
+        details = explain_no_match(lines, search, strict=self.strict,
+                                   canary_damage=self.canary_damage)
+        if not any(r.strip() for r in replace):
+            details.append("a deletion leaves nothing to recognise: if this block ran before, "
+                           "it is already applied")
+        near = nearest_window(lines, search)  # the editor jumps there
+        return result("refused", "SEARCH not found in the file", details=details,
+                      file_line=near[0] + 1 if near else None)
+
+    def _splice(self, content: Content, match: Match, replace: list[str],
+                offset: int | None, lines: list[str] | None = None) -> None:
+        base = 0
+        if lines is None:
+            lines, base = content.window(offset, match.end - match.start), match.start
+        new, new_cr = compose(match, lines, content.crlf, replace, content.dominant_crlf(), base)
+        content.splice(match.start, match.end - match.start, new, new_cr, offset)
+
+    def changes(self) -> list[FileChange]:
+        out = []
+        for st in self.states.values():
+            after = st.content.to_bytes() if st.content is not None else None
+            if after != st.before:
+                out.append(FileChange(st.rel, st.path, st.before, after, st.mode))
+        return sorted(out, key=lambda c: c.rel)
+
+
+def plan(blocks: list[Block], root: Path, *, strict: bool = False,
+         canary_damage: list[str] | None = None) -> Plan:
+    """Every block's outcome and every file's new bytes, computed in memory."""
+    planner = _Planner(root, strict, canary_damage or [])
+    results = [planner.run(b) for b in blocks]
+    return Plan(results, planner.changes())

@@ -1,0 +1,195 @@
+"""Named recovery passes for SEARCH text damaged in transport, and how a match is spliced.
+
+A pass runs only after the exact pass found nothing, and counts only when it finds exactly
+one window. Each pass undoes one known kind of transport damage and nothing else; there is
+no similarity threshold, no case folding and no whitespace collapsing, because a loose
+match that lands on the wrong lines is worse than a refusal.
+
+A match maps each SEARCH line to a file line. The new window is built by diffing SEARCH
+against REPLACE: lines REPLACE kept are copied from the file, bytes and line ending
+included; only lines REPLACE adds are taken from the reply (with the pass's repair, e.g.
+the lost indent put back), so untouched lines never inherit the reply's damage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Callable
+
+UNICODE_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_SPACE_MAP = {ord(c): " " for c in UNICODE_SPACES} | {ord(c): None for c in ZERO_WIDTH}
+_PUNCT_MAP = {
+    **{ord(c): "'" for c in "\u2018\u2019\u201a\u201b\u2032"},
+    **{ord(c): '"' for c in "\u201c\u201d\u201e\u201f\u2033"},
+    **{ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},
+}
+
+
+@dataclass
+class Match:
+    """Where a SEARCH landed: ``mapping[i]`` is the file line of ``search[i]``."""
+
+    start: int
+    end: int  # one past the last file line of the window
+    mapping: list[int]
+    search: list[str]
+    repair: Callable[[str], str]
+    recovery: str | None = None
+
+
+def _identity(line: str) -> str:
+    return line
+
+
+def find_seq(hay: list[str], needle: list[str], limit: int = 50) -> list[int]:
+    """Indices where ``needle`` occurs as a run of whole items of ``hay``."""
+    if not needle or len(needle) > len(hay):
+        return []
+    text, joined = "\n".join(needle), "\n".join(hay)
+    n, found, pos, off, idx = len(joined), [], joined.find(text), 0, 0
+    while pos != -1 and len(found) < limit:
+        end = pos + len(text)
+        if (pos == 0 or joined[pos - 1] == "\n") and (end == n or joined[end] == "\n"):
+            idx += joined.count("\n", off, pos)
+            off = pos
+            found.append(idx)
+        pos = joined.find(text, pos + 1)
+    return found
+
+
+def _keyed_pass(name: str, key: Callable[[str], str]):
+    """A pass that compares lines after ``key``; REPLACE is repaired when SEARCH was damaged."""
+
+    def run(lines: list[str], search: list[str]) -> list[Match]:
+        keyed_search = [key(s) for s in search]
+        # Damage on the reply's side (SEARCH changed by the key) is repaired in REPLACE too;
+        # damage on the file's side (it has NBSP or curly quotes, the reply not) is not.
+        repair = key if keyed_search != search else _identity
+        hits = find_seq([key(s) for s in lines], keyed_search)
+        return [Match(h, h + len(search), list(range(h, h + len(search))), search, repair, name)
+                for h in hits]
+
+    return name, run
+
+
+def _rstrip(line: str) -> str:
+    return line.rstrip(" \t")
+
+
+def _spaces(line: str) -> str:
+    return line.translate(_SPACE_MAP)
+
+
+def _punct(line: str) -> str:
+    return line.translate(_PUNCT_MAP)
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _indentation_pass(lines: list[str], search: list[str]) -> list[Match]:
+    """SEARCH is the file's text shifted by one uniform indent, added or removed."""
+    first = next((j for j, s in enumerate(search) if s.strip()), None)
+    if first is None:
+        return []
+    anchor = search[first].strip()
+    found: list[Match] = []
+    for i, line in enumerate(lines):
+        if line.strip() != anchor or i - first < 0 or i - first + len(search) > len(lines):
+            continue
+        start = i - first
+        fi, si = _indent(line), _indent(search[first])
+        if fi != si and fi.endswith(si):
+            prefix, add = fi[: len(fi) - len(si)], True
+        elif fi != si and si.endswith(fi):
+            prefix, add = si[: len(si) - len(fi)], False
+        else:
+            continue
+
+        def shifted(s: str, prefix=prefix, add=add) -> str:
+            if not s.strip():
+                return s
+            if add:
+                return prefix + s
+            return s[len(prefix):] if s.startswith(prefix) else s
+
+        if all((lines[start + j].strip() == "" if not s.strip() else lines[start + j] == shifted(s))
+               for j, s in enumerate(search)):
+            found.append(Match(start, start + len(search), list(range(start, start + len(search))),
+                               search, shifted, "indentation-shift"))
+    return found
+
+
+def _blank_lines_pass(lines: list[str], search: list[str]) -> list[Match]:
+    """SEARCH matches once blank lines are ignored on both sides (lost, or added, in transport)."""
+    s_idx = [j for j, s in enumerate(search) if s.strip()]
+    if not s_idx:
+        return []
+    f_idx = [i for i, s in enumerate(lines) if s.strip()]
+    sb = [search[j] for j in s_idx]
+    hits = find_seq([lines[i] for i in f_idx], sb)
+    found = []
+    for h in hits:
+        mapping = f_idx[h:h + len(sb)]
+        found.append(Match(mapping[0], mapping[-1] + 1, mapping, sb, _identity, "blank-lines"))
+    return found
+
+
+PASSES: list[tuple[str, Callable[[list[str], list[str]], list[Match]]]] = [
+    _keyed_pass("trailing-whitespace", _rstrip),
+    _keyed_pass("unicode-spaces", _spaces),
+    _keyed_pass("smart-punctuation", _punct),
+    ("indentation-shift", _indentation_pass),
+    ("blank-lines", _blank_lines_pass),
+]
+
+
+def try_passes(lines: list[str], search: list[str]) -> tuple[str | None, list[Match]]:
+    """The first pass that finds anything, and what it found (one match, or the ambiguity)."""
+    for name, run in PASSES:
+        found = run(lines, search)
+        if found:
+            return name, found
+    return None, []
+
+
+def compose(match: Match, lines: list[str], crlf: list[bool], replace: list[str],
+            default_crlf: bool, base: int = 0) -> tuple[list[str], list[bool]]:
+    """The new window: file lines where REPLACE kept SEARCH lines, repaired REPLACE lines elsewhere.
+
+    ``lines[k]`` is file line ``base + k`` (the exact pass passes only the window).
+    """
+    out: list[str] = []
+    out_cr: list[bool] = []
+    mapping = match.mapping
+    # Under blank-lines the kept regions take the file's blank lines, so REPLACE is diffed
+    # without its own; an added run keeps the blank lines inside it (r_at maps back).
+    r_at = list(range(len(replace)))
+    if match.recovery == "blank-lines":
+        r_at = [j for j, r in enumerate(replace) if r.strip()]
+    ops = SequenceMatcher(None, match.search, [replace[j] for j in r_at],
+                          autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            for s in range(i1, i2):
+                f = mapping[s]
+                out.append(lines[f - base])
+                out_cr.append(crlf[f])
+                # Lines the SEARCH skipped (blank lines lost in transport) follow kept lines.
+                nxt = mapping[s + 1] if s + 1 < len(mapping) else f + 1
+                for g in range(f + 1, nxt):
+                    out.append(lines[g - base])
+                    out_cr.append(crlf[g])
+        elif tag in ("replace", "insert"):
+            first = r_at[j1 - 1] + 1 if j1 else 0  # with the blank lines leading into it
+            if tag == "replace" or match.recovery != "blank-lines":
+                first = r_at[j1]
+            for k, r in enumerate(replace[first:r_at[j2 - 1] + 1]):
+                out.append(match.repair(r))
+                # A rewritten line keeps the ending of the line it replaces (mixed files).
+                out_cr.append(crlf[mapping[min(i1 + k, i2 - 1)]] if tag == "replace"
+                              else default_crlf)
+    return out, out_cr
