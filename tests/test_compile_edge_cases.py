@@ -361,3 +361,11 @@ def test_context_recapture_never_turns_a_file_name_into_a_command(repo):
     entries = parse_chop(ast.literal_eval(ast.parse(code).body[0].value))
     assert [(e.text, e.kind) for e in entries] == [("./!important.md", "path"), ("app.py", "path")]
     assert "a #b.txt" in code  # named, but switched off with the reason
+
+
+def test_a_file_reference_to_a_fifo_does_not_hang_the_compile(repo):
+    os.mkfifo(repo.root / "pipe")
+    repo.write("foo_files.py", 'AI_PHOOEY_CHOP = """\\\n! echo {{pipe}}\n"""\n')
+    r = book_of(repo, "Go.", timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "not run: {{pipe}} names no readable text file" in r.stdout
