@@ -369,3 +369,17 @@ def test_a_file_reference_to_a_fifo_does_not_hang_the_compile(repo):
     r = book_of(repo, "Go.", timeout=60)
     assert r.returncode == 0, r.stderr
     assert "not run: {{pipe}} names no readable text file" in r.stdout
+
+
+def test_the_chop_setting_picks_the_chop_and_the_option_overrides_it(repo):
+    repo.write("notes.md", "notes\n")
+    repo.write("foo_files.py", 'AI_PHOOEY_CHOP = """\\\napp.py\n"""\nNOTES = """\\\nnotes.md\n"""\n')
+    repo.write("pyproject.toml", '[tool.prompt-foo]\nchop = "NOTES"\n')
+    r = book_of(repo, "Go.")
+    assert r.returncode == 0, r.stderr
+    assert "--- START: notes.md (" in r.stdout and "--- START: app.py (" not in r.stdout
+    r = book_of(repo, "--chop", "AI_PHOOEY_CHOP", "Go.")
+    assert "--- START: app.py (" in r.stdout and "--- START: notes.md (" not in r.stdout
+    repo.write("pyproject.toml", "[tool.prompt-foo]\nchop = 3\n")
+    r = book_of(repo, "Go.")
+    assert r.returncode == 2 and "chop" in r.stderr and "Traceback" not in r.stderr

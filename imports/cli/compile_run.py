@@ -19,7 +19,7 @@ from .story import gather_story
 
 def _entries(ws, chop, args, files, exclude, notes):
     """Manifest entries, plus command-line files; the whole repository when neither exists."""
-    manifest = read_manifest(ws.root, chop or DEFAULT_CHOP, args)
+    manifest = read_manifest(ws.root, chop or _chop_setting(ws) or DEFAULT_CHOP, args)
     extra = cli_entries(ws, files)
     if manifest is not None:
         notes.extend(manifest.notes)
@@ -83,6 +83,15 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     emitted = emit(compiled.text, output, use_clipboard=not no_clipboard and output != "-",
                    backend=clipboard_backend, fallback=cache_dir() / "last-book.md")
     show_result(console, compiled, emitted, allowed, quiet=quiet, verbose=verbose)
+
+
+def _chop_setting(ws) -> str | None:
+    """[tool.prompt-foo] chop (DESIGN.md's configuration); --chop overrides it."""
+    value = ws.setting("chop")
+    if value is not None and (not isinstance(value, str) or not value.isidentifier()):
+        raise UsageProblem(f"[tool.prompt-foo] chop = {value!r} in {ws.root.name}/pyproject.toml: "
+                           "expected the name of a chop in foo_files.py, e.g. chop = \"AI_PHOOEY_CHOP\"")
+    return value
 
 
 def _budget(ws) -> int | None:
