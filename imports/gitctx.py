@@ -80,8 +80,9 @@ def _untracked(repo) -> list[str]:
     return sorted(os.fsdecode(n) for n in raw.split(b"\0") if n)
 
 
-_RECORD, _FIELD = "\x1e", "\x1f"
-_LOG_FORMAT = _RECORD + _FIELD.join(["%H", "%ad", "%an <%ae>", "%s"]) + "\n"
+# NUL before each field: git keeps NUL out of names and messages (control characters such as
+# \x1e are allowed there), and a subject never holds a newline, so the numstat follows it.
+_LOG_FORMAT = "".join("%x00" + f for f in ("%H", "%ad", "%an <%ae>", "%s")) + "\n"
 
 
 def recent_commits(repo, n: int) -> list[Commit]:
@@ -98,9 +99,9 @@ def recent_commits(repo, n: int) -> list[Commit]:
         stdout_as_string=False,
     )
     commits = []
-    for record in _decode(raw).split(_RECORD)[1:]:
-        head, _, stat = record.partition("\n")
-        hexsha, date, author, subject = head.split(_FIELD, 3)
+    fields = _decode(raw).split("\0")
+    for i in range(1, len(fields) - 3, 4):
+        hexsha, date, author, (subject, _, stat) = *fields[i : i + 3], fields[i + 3].partition("\n")
         commits.append(Commit(hexsha=hexsha[:12], date=date, author=author, subject=subject,
                               files=tuple(sorted(_numstat(stat)))))
     return commits

@@ -383,3 +383,15 @@ def test_the_chop_setting_picks_the_chop_and_the_option_overrides_it(repo):
     repo.write("pyproject.toml", "[tool.prompt-foo]\nchop = 3\n")
     r = book_of(repo, "Go.")
     assert r.returncode == 2 and "chop" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_log_survives_separator_characters_in_subjects_and_names(repo, tmp_path):
+    repo.write("b.txt", "b\n")
+    repo.git("add", "b.txt")
+    subprocess.run(["git", "commit", "-q", "-m", "odd\x1esubject\x1fhere"], cwd=repo.root, check=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "Ev\x1fil"})
+    r = book_of(repo, "--log", "5", "--", "Go.")
+    assert r.returncode == 0, r.stderr
+    assert "Subject: odd\x1esubject\x1fhere\n" in r.stdout and "Author:  Ev\x1fil <" in r.stdout
+    assert "    b.txt (+1 -0)" in r.stdout and "Subject: initial\n" in r.stdout
+    assert_sound(r.stdout, tmp_path)
