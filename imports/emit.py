@@ -27,6 +27,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         mode = stat.S_IMODE(st.st_mode)
     except FileNotFoundError:
         st = mode = None
+    if st is not None and stat.S_ISBLK(st.st_mode):
+        raise PromptFooError(f"{path} is a block device (a disk); a book is never written onto one")
     if st is not None and not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
         with open(path, "wb") as fh:  # e.g. -o /dev/stdout or a named pipe: renaming over it would destroy it
             fh.write(data)

@@ -395,3 +395,15 @@ def test_log_survives_separator_characters_in_subjects_and_names(repo, tmp_path)
     assert "Subject: odd\x1esubject\x1fhere\n" in r.stdout and "Author:  Ev\x1fil <" in r.stdout
     assert "    b.txt (+1 -0)" in r.stdout and "Subject: initial\n" in r.stdout
     assert_sound(r.stdout, tmp_path)
+
+
+def test_output_to_a_block_device_is_refused(repo, tmp_path):
+    node = tmp_path / "disk"
+    try:  # a device number nothing answers to, so even a regression writes nowhere
+        os.mknod(node, stat.S_IFBLK | 0o600, os.makedev(254, 254))
+    except (PermissionError, OSError):
+        pytest.skip("cannot create a device node here")
+    r = run_cli("prompt_foo.py", "--no-clipboard", "-o", str(node), "Go.", cwd=repo.root)
+    assert r.returncode == 1
+    assert "block device" in r.stderr and "Traceback" not in r.stderr
+    assert stat.S_ISBLK(node.lstat().st_mode)
