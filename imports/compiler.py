@@ -102,7 +102,8 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
         "Codebase": section("Codebase", codebase_body(col.sources, tokens)),
         "Diff": section("Diff", fenced(req.story.diff, "diff") if req.story.diff else None),
         "Log": section("Log", req.story.log),
-        "Context Recapture": section("Context Recapture", recapture_body(labels, req.chop, [s.kind for s in col.sources])),
+        "Context Recapture": section("Context Recapture",
+                                     recapture_body(labels, req.chop, [s.kind for s in col.sources])),
         "Prompt": section("Prompt", prompt_body(ws, by_name, req.prompt)),
     }
     if req.story.diff is not None and not req.story.diff:
