@@ -96,7 +96,8 @@ class ArticleCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".articles-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, separators=(",", ":"), ensure_ascii=False)
+                # ASCII escapes: a post named in non-UTF-8 is a lone surrogate, which UTF-8 cannot hold.
+                json.dump(data, fh, separators=(",", ":"))
             os.replace(tmp, self.path)
             self.dirty = False
         except OSError:

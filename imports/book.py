@@ -117,10 +117,30 @@ def codebase_body(sources: list[Source], tokens: list[int]) -> list[str]:
     return segs
 
 
-def recapture_body(labels: list[str], chop: str) -> str:
-    """A ready-to-paste chop that rebuilds this selection."""
+def recapture_body(labels: list[str], chop: str, kinds: list[str] | None = None) -> str:
+    """A ready-to-paste chop that rebuilds this selection (``kinds``: each source's kind)."""
     if not labels:
         return ""
-    listing = "".join(f"{label}\n" for label in labels)
+    kinds = kinds or [None] * len(labels)
+    listing = "".join(_chop_line(_chop_entry(label, kind)) + "\n" for label, kind in zip(labels, kinds))
     code = f'{chop} = """\\\n{listing}"""\n'
     return "Paste into foo_files.py to rebuild this selection:\n\n" + fenced(code, "python")
+
+
+def _chop_line(label: str) -> str:
+    """A label as a line of a plain (not raw) triple-quoted string that reads back as the label."""
+    line = label.replace("\\", "\\\\")
+    return line.replace('"', '\\"') if '"""' in line else line
+
+
+def _chop_entry(label: str, kind: str | None) -> str:
+    """The chop line that reads back as this source: a file named "!x" is written "./!x" so it
+    is never taken for a command; a name the grammar cannot hold ('#', '<--') is switched off."""
+    from .manifest import parse_chop
+
+    is_file = kind in ("file", "notebook")
+    for line in (label, "./" + label) if is_file and not label.startswith(("/", "~")) else (label,):
+        entries = parse_chop(line)
+        if len(entries) == 1 and entries[0].text == line and (kind is None or (entries[0].kind == "path") == is_file):
+            return line
+    return f"# not listable in a chop (the name holds '#', '<--' or edge spaces): {label}"

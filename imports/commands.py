@@ -29,8 +29,11 @@ def expand_file_refs(command: str, root: Path) -> str:
     """``command`` with each {{path}} (relative to ``root``, or ~ or absolute) replaced by that file's text."""
     def replace(match: re.Match) -> str:
         written = match.group(1).strip()
+        path = Path(root) / os.path.expanduser(written)
+        if not path.is_file():  # missing, a folder, or a FIFO/device that would block or never end
+            raise CommandInputMissing(written)
         try:
-            data = (Path(root) / os.path.expanduser(written)).read_bytes()
+            data = path.read_bytes()
         except OSError:
             raise CommandInputMissing(written) from None
         if b"\x00" in data:

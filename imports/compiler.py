@@ -15,6 +15,7 @@ from .canary import canary_instruction
 from .config import Workspace
 from .manifest import Entry
 from .model import Collection, Note, Skipped, StoryParts
+from .printable import clean_text, shown_path, without_home
 from .settle import settle
 from .sources import collect, tracked_files
 from .summary import Facts, Item, Measures, SelfDescription
@@ -87,20 +88,22 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
     by_name = {s.name: s for s in seals}
     col = collect(ws, req.entries)
     tokens = count_sources(counter, [body_text(s.text) for s in col.sources], progress)
-    notes = [*req.notes, *req.story.notes, *col.notes]
+    notes = [Note(without_home(n.text), n.level) for n in (*req.notes, *req.story.notes, *col.notes)]
 
     included = {s.path: n for s, n in zip(col.sources, tokens) if s.path and s.kind in ("file", "notebook")}
-    tree = render_tree(tracked_files(ws), included, root_name=ws.root.name) if req.tree else None
+    tree = (render_tree([shown_path(p) for p in tracked_files(ws)], included, root_name=shown_path(ws.root.name))
+            if req.tree else None)
     labels = [s.label for s in col.sources]
     static = {
         "Seal": section("Seal", _seal_block(by_name["white_rabbit"])),
-        "Story": section("Story", req.story.story),
+        "Story": section("Story", req.story.story and clean_text(req.story.story)),  # post names may not be UTF-8
         "File Tree": section("File Tree", fenced(tree) if tree else None),
-        "Articles": section("Articles", req.story.articles),
+        "Articles": section("Articles", req.story.articles and clean_text(req.story.articles)),
         "Codebase": section("Codebase", codebase_body(col.sources, tokens)),
         "Diff": section("Diff", fenced(req.story.diff, "diff") if req.story.diff else None),
         "Log": section("Log", req.story.log),
-        "Context Recapture": section("Context Recapture", recapture_body(labels, req.chop)),
+        "Context Recapture": section("Context Recapture",
+                                     recapture_body(labels, req.chop, [s.kind for s in col.sources])),
         "Prompt": section("Prompt", prompt_body(ws, by_name, req.prompt)),
     }
     if req.story.diff is not None and not req.story.diff:

@@ -20,13 +20,21 @@ class Emitted:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temp file and rename: never half-written,
-    and an existing file keeps its permissions."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    and an existing file keeps its permissions. A symlink is followed (the link stays);
+    a FIFO or device is written into, never replaced by a regular file."""
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        st = Path(path).stat()
+        mode = stat.S_IMODE(st.st_mode)
     except FileNotFoundError:
-        mode = None
+        st = mode = None
+    if st is not None and stat.S_ISBLK(st.st_mode):
+        raise PromptFooError(f"{path} is a block device (a disk); a book is never written onto one")
+    if st is not None and not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+        with open(path, "wb") as fh:  # e.g. -o /dev/stdout or a named pipe: renaming over it would destroy it
+            fh.write(data)
+        return
+    path = Path(os.path.realpath(path))  # through a symlink: replace its target, keep the link
+    folder = path.parent
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -46,6 +54,25 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _to_stdout(data: bytes) -> None:
+    """Write straight to fd 1, so a failed write leaves nothing buffered to fail again at exit.
+    A reader that went away (EPIPE) is left to click, which exits quietly like other filters."""
+    try:
+        sys.stdout.flush()
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):
+        raise PromptFooError("could not write the book to stdout: it is closed",
+                             hint="Use -o FILE, or give the command a stdout.") from None
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(fd, view):]
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise PromptFooError(f"could not write the book to stdout: {exc.strerror or exc}") from None
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -59,8 +86,7 @@ def emit(text: str, output: str | None, use_clipboard: bool, backend: str | None
     out = Emitted()
     data = text.encode("utf-8")
     if output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _to_stdout(data)
         out.destinations.append("stdout")
     elif output:
         try:
@@ -77,8 +103,12 @@ def emit(text: str, output: str | None, use_clipboard: bool, backend: str | None
         except ClipboardUnavailable as exc:
             out.warnings.append(f"clipboard: {exc.message}")
             if not out.destinations:
-                fallback.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(fallback, data)
+                try:
+                    fallback.parent.mkdir(parents=True, exist_ok=True)
+                    write_atomic(fallback, data)
+                except OSError as err:
+                    raise PromptFooError(f"clipboard: {exc.message}; and the fallback {fallback} could not be "
+                                         f"written: {err.strerror or err}", hint="Use -o FILE.") from None
                 out.destinations.append(str(fallback))
                 out.warnings.append(f"the book was written to {fallback} instead (use -o FILE to choose)")
     return out

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 from .errors import UsageProblem
+from .printable import shown_path
 from .story_render import Commit
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's well-known empty tree
@@ -43,7 +46,13 @@ def resolve_base(repo, ref: str | None, option: str) -> str:
     if ref is None:
         return "HEAD" if has_commits(repo) else EMPTY_TREE
     try:
-        return repo.rev_parse(ref).hexsha
+        obj = repo.rev_parse(ref)
+        while obj.type == "tag":  # an annotated tag: the commit it points at
+            obj = obj.object
+        if obj.type not in ("commit", "tree"):  # `git diff <blob>` fails with a usage dump
+            raise UsageProblem(f"{option} {ref!r} names a {obj.type} (a file's contents), not a commit.",
+                               hint=f"Give a branch, tag or commit, e.g. {option} HEAD~3.")
+        return obj.hexsha
     except (git.BadName, git.BadObject, ValueError, IndexError) as exc:
         raise UsageProblem(
             f"{option} {ref!r}: no such revision in {repo.working_tree_dir} ({type(exc).__name__}).",
@@ -61,11 +70,19 @@ def working_diff(repo, ref: str | None = None) -> tuple[str, list[str]]:
     base = resolve_base(repo, ref, "--diff")
     raw = repo.git.diff(base, "--no-color", "--no-ext-diff", "--no-textconv", "--",
                         stdout_as_string=False, strip_newline_in_stdout=False)
-    return _decode(raw), sorted(repo.untracked_files)
+    return _decode(raw), [shown_path(p) for p in _untracked(repo)]
 
 
-_RECORD, _FIELD = "\x1e", "\x1f"
-_LOG_FORMAT = _RECORD + _FIELD.join(["%H", "%ad", "%an <%ae>", "%s"]) + "\n"
+def _untracked(repo) -> list[str]:
+    """Untracked, not ignored files, as file-system names (gitpython's untracked_files crashes
+    on a name that is not UTF-8)."""
+    raw = repo.git.ls_files("--others", "--exclude-standard", "-z", stdout_as_string=False)
+    return sorted(os.fsdecode(n) for n in raw.split(b"\0") if n)
+
+
+# NUL before each field: git keeps NUL out of names and messages (control characters such as
+# \x1e are allowed there), and a subject never holds a newline, so the numstat follows it.
+_LOG_FORMAT = "".join("%x00" + f for f in ("%H", "%ad", "%an <%ae>", "%s")) + "\n"
 
 
 def recent_commits(repo, n: int) -> list[Commit]:
@@ -82,9 +99,9 @@ def recent_commits(repo, n: int) -> list[Commit]:
         stdout_as_string=False,
     )
     commits = []
-    for record in _decode(raw).split(_RECORD)[1:]:
-        head, _, stat = record.partition("\n")
-        hexsha, date, author, subject = head.split(_FIELD, 3)
+    fields = _decode(raw).split("\0")
+    for i in range(1, len(fields) - 3, 4):
+        hexsha, date, author, (subject, _, stat) = *fields[i : i + 3], fields[i + 3].partition("\n")
         commits.append(Commit(hexsha=hexsha[:12], date=date, author=author, subject=subject,
                               files=tuple(sorted(_numstat(stat)))))
     return commits
@@ -107,7 +124,7 @@ def changed_files(repo, ref: str | None = None) -> tuple[list[str], list[str]]:
     """
     base = resolve_base(repo, ref, "--changed")
     raw = repo.git.diff(base, "--name-only", "--no-renames", "-z", "--", stdout_as_string=False)
-    names = {n for n in _decode(raw).split("\0") if n} | set(repo.untracked_files)
+    names = {os.fsdecode(n) for n in raw.split(b"\0") if n} | set(_untracked(repo))
     root = Path(repo.working_tree_dir)
     present = sorted(n for n in names if (root / n).is_file())
     deleted = sorted(n for n in names if not (root / n).is_file())

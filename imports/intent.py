@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .errors import UsageProblem
 from .manifest import read_string_var
+from .printable import clean_text
 
 DEFAULT_INTENT = ("Review the context above. Summarise what this code does, point out anything that "
                   "looks wrong, and propose the next small step as patch blocks.")
@@ -16,7 +17,10 @@ def resolve_intent(arg: str | None, root: Path, stdin=None) -> tuple[str, str]:
     """(intent text, where it came from)."""
     stdin = sys.stdin if stdin is None else stdin
     if arg == "-":
-        return stdin.read(), "stdin"
+        if stdin is None:
+            raise UsageProblem("PROMPT is '-' (read stdin), but stdin is closed",
+                               hint="Pipe the prompt in, or give it as text or a file path.")
+        return _read(stdin), "stdin"
     if arg and arg.startswith("@"):
         value = read_string_var(root, arg[1:])
         if value is None:
@@ -26,12 +30,18 @@ def resolve_intent(arg: str | None, root: Path, stdin=None) -> tuple[str, str]:
         path = Path(arg)
         if len(arg) < 4096 and "\n" not in arg and path.is_file():
             return path.read_text(encoding="utf-8", errors="replace"), str(arg)
-        return arg, "argument"
+        return clean_text(arg), "argument"
     prompt_md = root / "prompt.md"
     if prompt_md.is_file():
         return prompt_md.read_text(encoding="utf-8", errors="replace"), "prompt.md"
     if stdin is not None and not stdin.isatty():
-        text = stdin.read()
+        text = _read(stdin)
         if text.strip():
             return text, "stdin"
     return DEFAULT_INTENT, "default"
+
+
+def _read(stdin) -> str:
+    """All of stdin as text; bytes that are not UTF-8 become U+FFFD instead of a crash later."""
+    raw = getattr(stdin, "buffer", None)
+    return raw.read().decode("utf-8", "replace") if raw is not None else clean_text(stdin.read())

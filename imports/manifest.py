@@ -162,7 +162,7 @@ def _substitute(body: str, args: dict[str, str], used: set[str], lineno: int, no
 def _string_vars(path: Path) -> dict[str, _Var]:
     """Module-level assignments of foo_files.py; a later assignment wins, as in Python."""
     try:
-        source = path.read_bytes().decode("utf-8")
+        source = path.read_bytes().decode("utf-8-sig")  # a BOM is fine: Python accepts it too
     except UnicodeDecodeError as exc:
         raise UsageProblem(f"{MANIFEST_NAME}: not valid UTF-8 (byte {exc.start})",
                            hint="Save foo_files.py as UTF-8.") from None

@@ -20,9 +20,22 @@ MAX_PASSES = 64
 
 
 def book_digest(text: str) -> str:
-    """xxh3-64 of the book with its own ``book xxh3:`` line left out."""
-    kept = [ln for ln in text.split("\n") if not ln.startswith(HASH_LINE_PREFIX)]
-    return xxhash.xxh3_64_hexdigest("\n".join(kept).encode("utf-8"))
+    """xxh3-64 of the book with its own ``book xxh3:`` line left out.
+
+    Packed files (an older book, a golden test file) and the prompt may hold such lines too,
+    so only one is left out: the one whose hash matches the rest (the Summary's, which the
+    compiler writes), else the last one, so a tampered book still fails to verify."""
+    lines = text.split("\n")
+    found = [i for i, ln in enumerate(lines) if ln.startswith(HASH_LINE_PREFIX)]
+    digest = xxhash.xxh3_64_hexdigest(text.encode("utf-8"))
+    for i in reversed(found):
+        digest = xxhash.xxh3_64_hexdigest("\n".join(lines[:i] + lines[i + 1 :]).encode("utf-8"))
+        if lines[i] == HASH_LINE_PREFIX + digest:
+            return digest
+    if found:
+        i = found[-1]
+        digest = xxhash.xxh3_64_hexdigest("\n".join(lines[:i] + lines[i + 1 :]).encode("utf-8"))
+    return digest
 
 
 class _Layout:

@@ -18,6 +18,7 @@ from .config import Workspace
 from .errors import UsageProblem
 from .manifest import MANIFEST_NAME, Entry, entry_kind
 from .model import Collection, Note, Skipped, Source
+from .printable import shown_path
 
 EXPLICIT = ("manifest", "cli")  # written by the user: kept even when odd, and flagged
 _ORIGINS = {"cli": "--file", "default": "default selection", "changed": "--changed"}
@@ -56,7 +57,7 @@ def default_entries(ws: Workspace, exclude: list[str]) -> tuple[list[Entry], lis
                 where = "[tool.prompt-foo] exclude" if pattern in configured else "--exclude"
                 reason = f"excluded by {where} {pattern!r}"
         if reason:
-            skipped.append(Skipped(rel, reason))
+            skipped.append(Skipped(shown_path(rel), reason))
         else:
             entries.append(Entry(text=rel, kind="path", origin="default"))
     return entries, skipped
@@ -145,24 +146,23 @@ class _Reader:
             if entry.origin in EXPLICIT:
                 self.folder(entry, absolute, rel)
             else:  # a listed path that is a folder: a git submodule
-                self.col.skipped.append(Skipped(rel or entry.text, "folder (a git submodule?): not read"))
+                self.col.skipped.append(Skipped(shown_path(rel or entry.text), "folder (a git submodule?): not read"))
             return
-        label = rel if rel is not None else entry.text
+        label = shown_path(rel if rel is not None else entry.text)  # one printable line
         if not os.path.lexists(absolute):
             self.missing(entry, label)
-            return
-        if self._fresh(entry, label):
-            self.file(entry, absolute, label, rel)
+        elif self._fresh(entry, label):
+            self.file(entry, absolute, label, None if rel is None else label)
 
     def missing(self, entry: Entry, label: str) -> None:
         if entry.origin not in EXPLICIT:
             self.col.skipped.append(Skipped(label, "tracked, but not in the work tree"))
             return
-        self.col.missing.append(entry.text)
+        self.col.missing.append(shown_path(entry.text))
         hint = ""
         if _SHELLISH & set(entry.text):
-            hint = f"; it looks like a shell command: did you mean `! {entry.text}`?"
-        self.note(entry, f"{entry.text} does not exist{hint}")
+            hint = f"; it looks like a shell command: did you mean `! {shown_path(entry.text)}`?"
+        self.note(entry, f"{shown_path(entry.text)} does not exist{hint}")
 
     def folder(self, entry: Entry, absolute: str, rel: str | None) -> None:
         """A folder entry: its tracked files (or a walk outside the repository), with default exclusions."""
@@ -170,9 +170,10 @@ class _Reader:
             if self._tracked is None:
                 self._tracked = tracked_files(self.ws)
             prefix = "" if rel == "." else rel + "/"
-            found = [(os.path.join(self.root, f), f, f) for f in self._tracked if f.startswith(prefix)]
+            found = [(os.path.join(self.root, f), shown_path(f), shown_path(f)) for f in self._tracked
+                     if f.startswith(prefix)]
         else:
-            found = [(os.path.join(absolute, f), f"{entry.text.rstrip('/')}/{f}", None)
+            found = [(os.path.join(absolute, f), shown_path(f"{entry.text.rstrip('/')}/{f}"), None)
                      for f in walk(Path(absolute))[0]]
         if not found:
             self.col.missing.append(entry.text)
@@ -198,6 +199,8 @@ class _Reader:
                 return
             flags.append("symlink to a file outside the repository")
         try:
+            if os.path.exists(absolute) and not os.path.isfile(absolute):  # reading would block or never end
+                raise OSError(0, "not a regular file (a FIFO, socket or device)")
             with open(absolute, "rb") as handle:
                 data = handle.read()
         except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import socket
 import urllib.error
 import urllib.request
@@ -22,8 +23,8 @@ _LANGS = {"text/html": "html", "application/xhtml+xml": "html", "application/jso
 
 def fetch_url(url: str, timeout: float = DEFAULT_TIMEOUT) -> Source:
     """The page at ``url`` as a Source (its text, or a flagged note saying why there is none)."""
-    request = urllib.request.Request(url, headers={"User-Agent": f"prompt-foo/{__version__}"})
-    try:
+    try:  # building the request already rejects some URLs (a bad IPv6 host, a space)
+        request = urllib.request.Request(url, headers={"User-Agent": f"prompt-foo/{__version__}"})
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read(MAX_BYTES + 1)
             ctype = response.headers.get_content_type()
@@ -37,7 +38,7 @@ def fetch_url(url: str, timeout: float = DEFAULT_TIMEOUT) -> Source:
         return _failed(url, str(reason))
     except (TimeoutError, socket.timeout):
         return _failed(url, f"timed out after {timeout:g} s")
-    except (OSError, ValueError) as exc:  # connection reset, malformed URL, bad status line
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # reset, malformed URL, bad status line
         return _failed(url, f"{type(exc).__name__}: {exc}")
     return _decoded(url, body, ctype, charset)
 
@@ -63,4 +64,5 @@ def _decoded(url: str, body: bytes, ctype: str, charset: str | None) -> Source:
 
 
 def _failed(url: str, why: str) -> Source:
+    why = " ".join(why.split())  # one line: it goes into the START line (a bad status line ends in CRLF)
     return Source("url", url, f"[fetch failed: {why}]\n", "text", 0, (f"fetch failed: {why}",))

@@ -11,6 +11,7 @@ import click
 
 from .. import __version__
 from ..errors import EXIT_CODES_HELP, PromptFooError, UsageProblem
+from ..printable import clean_text, without_home
 from .common import reports_errors
 from .seals import seal_options
 from .story import gather_story, story_options
@@ -24,7 +25,9 @@ def _parse_args(pairs: tuple[str, ...]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise UsageProblem(f"--arg {pair!r}: expected KEY=VALUE, e.g. --arg module=imports/book.py")
-        out[key] = value
+        if "\n" in value or "\r" in value:
+            raise UsageProblem(f"--arg {key}: the value spans lines; a manifest entry is one line")
+        out[key] = clean_text(value)
     return out
 
 
@@ -38,7 +41,7 @@ def _command_line(argv: list[str], root: Path) -> str:
         elif home and home != "/" and arg.startswith(home + os.sep):
             arg = "~" + arg[len(home):]
         shown.append(arg)
-    return shlex.join(["prompt-foo", *shown])
+    return without_home(shlex.join(["prompt-foo", *shown]))  # also --opt=~/… forms; valid UTF-8
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -86,6 +89,8 @@ def main(prompt, output, no_clipboard, clipboard_backend, chop, args, files, exc
         # A `!` command in the manifest ran the compiler again: do nothing, quietly.
         click.echo("prompt-foo: nested compile skipped (already inside a compile)", err=True)
         return
+    if output == "":
+        raise UsageProblem("-o '': the book needs a file name", hint="Give -o FILE, or -o - for stdout.")
     from .compile_run import run_compile  # heavy imports only after --help/--version
 
     argv = sys.argv[1:]

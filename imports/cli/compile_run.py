@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 from ..compiler import Request, compile_book
 from ..config import cache_dir, open_workspace
 from ..emit import emit
+from ..errors import PromptFooError, UsageProblem
 from ..gates import check_budget, check_secrets
 from ..intent import resolve_intent
 from ..manifest import DEFAULT_CHOP, read_manifest
@@ -20,19 +19,16 @@ from .story import gather_story
 
 def _entries(ws, chop, args, files, exclude, notes):
     """Manifest entries, plus command-line files; the whole repository when neither exists."""
-    manifest = read_manifest(ws.root, chop or DEFAULT_CHOP, args)
+    manifest = read_manifest(ws.root, chop or _chop_setting(ws) or DEFAULT_CHOP, args)
     extra = cli_entries(ws, files)
     if manifest is not None:
         notes.extend(manifest.notes)
         return manifest.entries + extra, [], manifest
     if chop:
-        from ..errors import UsageProblem
-
         raise UsageProblem(f"--chop {chop}: there is no foo_files.py in {ws.root}")
     if extra:
         return extra, [], None
-    configured = list(ws.setting("exclude", []) or [])
-    entries, skipped = default_entries(ws, configured + exclude)
+    entries, skipped = default_entries(ws, exclude)
     notes.append(Note(f"no foo_files.py: packing every tracked text file ({len(entries)} files)"))
     return entries, skipped, None
 
@@ -40,7 +36,14 @@ def _entries(ws, chop, args, files, exclude, notes):
 def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, files, exclude, tree,
                 budget, encoding, allow_secrets, strict, quiet, verbose, story_params, argv, command_line):
     console = stderr_console()
-    ws = open_workspace()
+    try:
+        ws = open_workspace()
+    except FileNotFoundError:  # the shell's current folder was deleted under it
+        raise PromptFooError("the current folder no longer exists",
+                             hint="cd to an existing folder and run again.") from None
+    budget = budget or _budget(ws)  # settings are checked before any work, so a typo costs nothing
+    exclude = _globs(ws, "exclude") + _valid_globs(exclude, "--exclude")  # the command line wins
+    allow_globs = list(allow_secrets) + _globs(ws, "allow_secrets")
     notes: list[Note] = []
     if not ws.in_git:
         notes.append(Note(f"not inside a git repository: working on {ws.root}", "warn"))
@@ -63,22 +66,64 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     req = Request(entries=entries, prompt=intent, command=command_line(argv, ws.root),
                   chop=manifest.chop if manifest else (chop or DEFAULT_CHOP),
                   story=story, tree=tree, notes=notes, skipped=skipped)
-    budget = budget or ws.setting("budget")
     with _progress(console, quiet) as progress:
         compiled = compile_book(ws, counter, req, progress)
     counter.cache.save()
 
+    if strict and compiled.collection.missing:  # exit 1 promises that nothing was written
+        raise PromptFooError(f"--strict: {len(compiled.collection.missing)} manifest entries do not exist: "
+                             + ", ".join(compiled.collection.missing) + "; nothing was emitted",
+                             hint="Fix or comment out those entries, or run without --strict.")
     check_budget(compiled, budget)
     parts = [(s.label, s.text) for s in compiled.collection.sources]
     parts += [(name, text) for name, text in (("Story", story.story), ("Articles", story.articles),
                                                ("Diff", story.diff), ("Log", story.log), ("Prompt", intent))
               if text]
-    allowed = check_secrets(parts, list(allow_secrets) + list(ws.setting("allow_secrets", []) or []))
+    allowed = check_secrets(parts, allow_globs)
     emitted = emit(compiled.text, output, use_clipboard=not no_clipboard and output != "-",
                    backend=clipboard_backend, fallback=cache_dir() / "last-book.md")
     show_result(console, compiled, emitted, allowed, quiet=quiet, verbose=verbose)
-    if strict and compiled.collection.missing:
-        sys.exit(1)
+
+
+def _chop_setting(ws) -> str | None:
+    """[tool.prompt-foo] chop (DESIGN.md's configuration); --chop overrides it."""
+    value = ws.setting("chop")
+    if value is not None and (not isinstance(value, str) or not value.isidentifier()):
+        raise UsageProblem(f"[tool.prompt-foo] chop = {value!r} in {ws.root.name}/pyproject.toml: "
+                           "expected the name of a chop in foo_files.py, e.g. chop = \"AI_PHOOEY_CHOP\"")
+    return value
+
+
+def _budget(ws) -> int | None:
+    value = ws.setting("budget")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise UsageProblem(f"[tool.prompt-foo] budget = {value!r} in {ws.root.name}/pyproject.toml: "
+                           "expected a whole number of tokens, at least 1")
+    return value
+
+
+def _globs(ws, key: str) -> list[str]:
+    value = ws.setting(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageProblem(f"[tool.prompt-foo] {key} = {value!r} in {ws.root.name}/pyproject.toml: "
+                           f'expected a list of glob strings, e.g. {key} = ["docs/legacy/**"]')
+    return _valid_globs(value, f"[tool.prompt-foo] {key}")
+
+
+def _valid_globs(patterns: list[str], where: str) -> list[str]:
+    """``patterns``, each checked now: pathspec raises deep inside the default pack otherwise."""
+    import re
+
+    import pathspec
+
+    for pattern in patterns:
+        if pattern.strip():
+            try:
+                pathspec.GitIgnoreSpec.from_lines([pattern])
+            except (ValueError, re.error) as exc:
+                raise UsageProblem(f"{where} {pattern!r}: not a valid gitignore pattern ({exc})",
+                                   hint="Patterns are gitignore-style, e.g. 'docs/**' or '*.log'.") from None
+    return patterns
 
 
 class _progress:

@@ -21,9 +21,11 @@ def show_result(console, compiled, emitted, allowed, *, quiet: bool, verbose: bo
         console.print(table)
         top = sorted(facts.items, key=lambda i: (-i.tokens, i.label))[:5]
         if top:
-            console.print("largest: " + ", ".join(f"{i.label} ({i.tokens:,})" for i in top))
+            # markup=False: a file named "[/x].txt" is a name, not a Rich closing tag
+            console.print("largest: " + ", ".join(f"{i.label} ({i.tokens:,})" for i in top), markup=False)
         console.print(f"{len(facts.items)} sources, {len(facts.skipped)} skipped, "
-                      f"{len(facts.missing)} missing; {facts.encoding}; {m.size:,} bytes; book xxh3 {m.digest}")
+                      f"{len(facts.missing)} missing; {facts.encoding}; {m.size:,} bytes; book xxh3 {m.digest}",
+                      markup=False)
         if not m.settled:
             console.print("the token total did not settle; it may be off by a few tokens", style="yellow")
     notes = facts.notes if verbose else [n for n in facts.notes if n.level == "warn"]
