@@ -6,7 +6,10 @@ Each raises (BudgetExceeded, exit 3; SecretsFound, exit 5) before anything is em
 from __future__ import annotations
 
 from .errors import BudgetExceeded, SecretsFound
-from .secrets import Finding, scan_text
+from pathlib import Path
+
+from .secrets import Finding, allowed, describe_how_to_allow
+from .secrets_memo import scan_parts
 
 
 def check_budget(compiled, budget: int | None, top: int = 10) -> None:
@@ -23,35 +26,20 @@ def check_budget(compiled, budget: int | None, top: int = 10) -> None:
                          hint="Drop or comment out entries in foo_files.py, add --exclude globs, or raise --budget.")
 
 
-def scan_book_parts(parts: list[tuple[str, str]]) -> list[Finding]:
-    """Findings in each (label, text) part; line numbers are within that part."""
-    found: list[Finding] = []
-    for label, text in parts:
-        if text:
-            found.extend(scan_text(label, text))
-    return found
-
-
-def check_secrets(parts: list[tuple[str, str]], allow_globs: list[str]) -> list[Finding]:
-    """Refuse on any credential shape not deliberately allowed; returns the allowed ones."""
-    from . import secrets as sec  # the allow mechanism lives beside the patterns
-
-    findings = scan_book_parts(parts)
-    allowed_fn = getattr(sec, "allowed", None)
+def check_secrets(parts: list[tuple[str, str]], allow_globs: list[str],
+                  memo_folder: Path | None = None) -> list[Finding]:
+    """Refuse on any credential shape not deliberately allowed; returns the allowed ones.
+    Texts found clean before (same content, same rules) are not scanned again."""
+    findings = scan_parts(parts, memo_folder)
     texts = dict(parts)
-    blocked, allowed = [], []
+    blocked, passed = [], []
     for f in findings:
-        line_text = _line(texts.get(f.label, ""), f.line)
-        if allowed_fn is not None and allowed_fn(f, allow_globs, line_text):
-            allowed.append(f)
-        else:
-            blocked.append(f)
+        (passed if allowed(f, allow_globs, _line(texts.get(f.label, ""), f.line)) else blocked).append(f)
     if blocked:
         lines = [f"{len(blocked)} credential-shaped string{'s' if len(blocked) != 1 else ''} found; nothing was emitted:"]
         lines += [f"  {f.label}:{f.line}: {f.kind}: {f.excerpt}" for f in blocked]
-        how = getattr(sec, "describe_how_to_allow", None)
-        raise SecretsFound("\n".join(lines), hint=how() if how else None)
-    return allowed
+        raise SecretsFound("\n".join(lines), hint=describe_how_to_allow())
+    return passed
 
 
 def _line(text: str, n: int) -> str:

@@ -79,7 +79,7 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     parts += [(name, text) for name, text in (("Story", story.story), ("Articles", story.articles),
                                                ("Diff", story.diff), ("Log", story.log), ("Prompt", intent))
               if text]
-    allowed = check_secrets(parts, allow_globs)
+    allowed = check_secrets(parts, allow_globs, cache_dir())
     emitted = emit(compiled.text, output, use_clipboard=not no_clipboard and output != "-",
                    backend=clipboard_backend, fallback=cache_dir() / "last-book.md")
     show_result(console, compiled, emitted, allowed, quiet=quiet, verbose=verbose)
