@@ -11,6 +11,8 @@ import os
 import re
 import signal
 import subprocess
+import tempfile
+import time
 from pathlib import Path
 
 from .model import Source
@@ -18,6 +20,8 @@ from .model import Source
 LOCK_ENV = "PROMPT_FOO_COMPILE_LOCK"
 DEFAULT_TIMEOUT = 180.0
 STDERR_TAIL = 2000
+STDERR_READ = 1024 * 1024  # bytes of stderr read back to take the tail from
+MAX_OUTPUT = 8 * 1024 * 1024  # bytes of stdout kept; a bigger output is a runaway
 _FILE_REF = re.compile(r"\{\{([^{}\n]+)\}\}")
 
 
@@ -44,25 +48,50 @@ def expand_file_refs(command: str, root: Path) -> str:
 
 
 def run_command(label: str, command: str, root: Path, timeout: float = DEFAULT_TIMEOUT) -> Source:
-    """Run ``command`` with the shell in ``root``; stdout is the text, with stderr's tail and exit after."""
+    """Run ``command`` with the shell in ``root``; stdout is the text, with stderr's tail and exit after.
+
+    Output goes to temporary files rather than pipes, so a runaway command (``yes``) is
+    stopped at MAX_OUTPUT instead of filling memory until its timeout, and a background
+    grandchild holding the output open cannot keep the compile waiting.
+    """
     env = dict(os.environ)
     env[LOCK_ENV] = "1"
+    with tempfile.TemporaryFile() as out_f, tempfile.TemporaryFile() as err_f:
+        try:
+            proc = subprocess.Popen(command, shell=True, cwd=root, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=out_f, stderr=err_f, start_new_session=True)
+        except OSError as exc:
+            return Source("command", label, f"# could not start: {exc}\n", "text", 0, (f"could not start: {exc}",))
+        stopped = _watch(proc, out_f, timeout)
+        out_f.seek(0)
+        out = out_f.read(MAX_OUTPUT)
+        err_size = os.fstat(err_f.fileno()).st_size
+        err_f.seek(max(0, err_size - STDERR_READ))  # only the tail is shown
+        err = err_f.read()
+    return _receipt(label, out, err, proc.returncode, stopped, timeout, err_size)
+
+
+def _watch(proc: subprocess.Popen, out_f, timeout: float) -> str | None:
+    """Wait for the command; kill its process group on timeout or runaway output."""
+    deadline = time.monotonic() + timeout
     try:
-        proc = subprocess.Popen(command, shell=True, cwd=root, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    except OSError as exc:
-        return Source("command", label, f"# could not start: {exc}\n", "text", 0, (f"could not start: {exc}",))
-    timed_out = False
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill_group(proc.pid)
-        out, err = _drain(proc)
+        while True:
+            try:
+                proc.wait(timeout=0.02)
+                return None
+            except subprocess.TimeoutExpired:
+                if os.fstat(out_f.fileno()).st_size > MAX_OUTPUT:
+                    reason = "output"
+                elif time.monotonic() > deadline:
+                    reason = "timeout"
+                else:
+                    continue
+                _kill_group(proc.pid)
+                proc.wait()
+                return reason
     except BaseException:  # Ctrl-C: the command has its own session, so the terminal's signal missed it
         _kill_group(proc.pid)
         raise
-    return _receipt(label, out, err, proc.returncode, timed_out, timeout)
 
 
 def _kill_group(pgid: int) -> None:
@@ -72,19 +101,8 @@ def _kill_group(pgid: int) -> None:
         pass
 
 
-def _drain(proc: subprocess.Popen) -> tuple[bytes, bytes]:
-    """Whatever output arrived before the kill; a process outside the group may hold the pipes."""
-    try:
-        return proc.communicate(timeout=5)
-    except subprocess.TimeoutExpired:
-        for pipe in (proc.stdout, proc.stderr):
-            if pipe:
-                pipe.close()
-        proc.wait()
-        return b"", b""
-
-
-def _receipt(label: str, out: bytes, err: bytes, code: int | None, timed_out: bool, timeout: float) -> Source:
+def _receipt(label: str, out: bytes, err: bytes, code: int | None, stopped: str | None, timeout: float,
+             err_size: int | None = None) -> Source:
     flags: list[str] = []
     text = out.decode("utf-8", "replace")
     if "\ufffd" in text and b"\xef\xbf\xbd" not in out:
@@ -96,12 +114,16 @@ def _receipt(label: str, out: bytes, err: bytes, code: int | None, timed_out: bo
     errors = err.decode("utf-8", "replace")
     if errors.strip():
         tail = errors[-STDERR_TAIL:]
-        cut = len(errors) - len(tail)
-        header = f"--- stderr (last {STDERR_TAIL:,} of {len(errors):,} chars) ---" if cut else "--- stderr ---"
+        whole = err_size is None or err_size <= len(err)
+        total = f"{len(errors):,} chars" if whole else f"{err_size:,} bytes"
+        header = f"--- stderr (last {STDERR_TAIL:,} of {total}) ---" if (len(tail) < len(errors) or not whole) else "--- stderr ---"
         text += f"{header}\n{tail}" + ("" if tail.endswith("\n") else "\n")
-    if timed_out:
+    if stopped == "timeout":
         flags.append(f"timed out after {timeout:g} s; process group killed")
         text += f"# TIMED OUT after {timeout:g} s (process group killed)\n"
+    elif stopped == "output":
+        flags.append(f"output cut at {MAX_OUTPUT:,} bytes; process group killed")
+        text += f"# OUTPUT CUT at {MAX_OUTPUT:,} bytes (process group killed)\n"
     elif code:
         status = f"killed by signal {-code}" if code < 0 else f"exit {code}"
         flags.append(status)

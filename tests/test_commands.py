@@ -135,3 +135,23 @@ def test_a_bad_timeout_setting_is_a_usage_problem(git_repo):
     with pytest.raises(UsageProblem) as err:
         collect(open_workspace(git_repo.root), [command("! true")])
     assert err.value.message == "[tool.prompt-foo] command_timeout = 'soon': expected a positive number of seconds"
+
+
+def test_runaway_output_is_cut_and_the_group_killed(tmp_path):
+    from imports.commands import MAX_OUTPUT, run_command
+
+    src = run_command("! yes", "yes", tmp_path, timeout=60)
+    assert f"output cut at {MAX_OUTPUT:,} bytes; process group killed" in src.flags
+    assert src.size == MAX_OUTPUT
+    assert src.text.endswith(f"# OUTPUT CUT at {MAX_OUTPUT:,} bytes (process group killed)\n")
+
+
+def test_a_background_grandchild_does_not_hold_the_compile(tmp_path):
+    import time
+
+    from imports.commands import run_command
+
+    start = time.monotonic()
+    src = run_command("! bg", "(sleep 30 &) ; echo done", tmp_path, timeout=60)
+    assert time.monotonic() - start < 10
+    assert src.text.startswith("done\n")
