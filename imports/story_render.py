@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .book import fenced
+
 if TYPE_CHECKING:
     from .articles import Post
 
@@ -55,8 +57,9 @@ def render_articles(articles: list[tuple[str, str]], shards: list[tuple[str, str
         lines = "".join(f"{name}: {json_text}\n" for name, json_text in shards)
         parts.append(f"Context shards (compact JSON from _context/, one line per post):\n{lines}")
     for name, text in articles:
-        body = text if text.endswith("\n") or not text else text + "\n"
-        parts.append(f"--- START: Article: {name} ---\n{body}--- END: Article ---\n")
+        # Fenced like a Codebase file, so a post that quotes this format (an "--- END:" line)
+        # cannot close its own section early.
+        parts.append(f"--- START: Article: {name} ---\n{fenced(text, 'markdown')}--- END: Article ---\n")
     return "\n".join(parts)
 
 

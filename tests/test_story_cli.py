@@ -75,8 +75,8 @@ def test_story_articles_diff_log_from_a_subfolder(blog_repo):
         f"[2024-02-03] latest | latest | {n['2024-02-03-latest.markdown']} tokens\n"
     )
     assert section(book, "Articles") == (
-        "--- START: Article: 2024-02-03-latest.markdown ---\n"
-        + POSTS["2024-02-03-latest.markdown"] + "--- END: Article ---\n")
+        "--- START: Article: 2024-02-03-latest.markdown ---\n```markdown\n"
+        + POSTS["2024-02-03-latest.markdown"] + "```\n--- END: Article ---\n")
     assert section(book, "Diff") == "```diff\n" + git(blog_repo, "diff", "HEAD") + (
         "\n# Untracked files (new, not in the diff above):\n    src/new_module.py\n```\n")
     heads = git(blog_repo, "log", "-2", "--format=%H").split()
@@ -205,3 +205,13 @@ def test_changed_files_join_a_manifest_from_a_subfolder(blog_repo):
     assert result.returncode == 0, result.stderr
     starts = re.findall(r"^--- START: (\S+) \(", section(result.stdout, "Codebase"), re.M)
     assert starts == ["pyproject.toml", "foo_files.py", "src/app.py", "src/new_module.py"]
+
+
+def test_a_post_quoting_the_book_format_cannot_close_its_section(git_repo):
+    git_repo.write("_posts/2024-01-01-meta.md", "---\ntitle: Meta\n---\nA book ends a post with\n"
+                   "--- END: Article ---\nand ```` fences.\n")
+    git_repo.commit("post")
+    book = run_cli("prompt_foo.py", "--no-clipboard", "-o", "-", "Go.", "-a", "[:]", cwd=git_repo.root).stdout
+    articles = book.split("--- START: Articles ---\n", 1)[1].split("\n--- END: Articles ---", 1)[0]
+    assert articles.startswith("--- START: Article: 2024-01-01-meta.md ---\n`````markdown\n")
+    assert articles.endswith("and ```` fences.\n`````\n--- END: Article ---")
