@@ -18,7 +18,7 @@ from .config import Workspace
 from .errors import UsageProblem
 from .manifest import MANIFEST_NAME, Entry, entry_kind
 from .model import Collection, Note, Skipped, Source
-from .printable import shown_path
+from .printable import shown_path, without_home
 
 EXPLICIT = ("manifest", "cli")  # written by the user: kept even when odd, and flagged
 _ORIGINS = {"cli": "--file", "default": "default selection", "changed": "--changed"}
@@ -148,7 +148,9 @@ class _Reader:
             else:  # a listed path that is a folder: a git submodule
                 self.col.skipped.append(Skipped(shown_path(rel or entry.text), "folder (a git submodule?): not read"))
             return
-        label = shown_path(rel if rel is not None else entry.text)  # one printable line
+        # Outside the root the written form is kept, but home is shown as ~ (issue 2: no home
+        # directories in the book; this overrides DESIGN.md's "absolute form").
+        label = shown_path(rel if rel is not None else without_home(entry.text))
         if not os.path.lexists(absolute):
             self.missing(entry, label)
         elif self._fresh(entry, label):
