@@ -38,7 +38,7 @@ PLACEHOLDERS = {
     "Prompt": "No prompt.",
 }
 
-_BACKTICK_RUN = re.compile(r"`+")
+_BACKTICK_RUN = re.compile(r"`{3,}")  # shorter runs never decide the fence
 
 
 def fence_for(text: str, char: str = "`") -> str:

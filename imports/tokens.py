@@ -164,6 +164,9 @@ class TokenCounter:
         self.threads = threads
         self.hits = 0
         self.misses = 0
+        # The same string objects are counted twice per compile (as a file, then as part of
+        # its Codebase block); remembering them by identity saves hashing megabytes again.
+        self._seen: dict[int, tuple[str, int]] = {}
 
     @property
     def encoding_name(self) -> str:
@@ -176,6 +179,23 @@ class TokenCounter:
 
     def count_many(self, texts: list[str]) -> list[int]:
         """Counts for each text, tokenizing only the ones not cached, in one batch."""
+        result: list[int] = [0] * len(texts)
+        rest: list[int] = []
+        for i, t in enumerate(texts):
+            known = self._seen.get(id(t))
+            if known is not None and known[0] is t:
+                result[i] = known[1]
+            else:
+                rest.append(i)
+        self.hits += len(texts) - len(rest)
+        if rest:
+            for i, n in zip(rest, self._count_many([texts[i] for i in rest])):
+                result[i] = n
+                if len(texts[i]) > 4096:
+                    self._seen[id(texts[i])] = (texts[i], n)
+        return result
+
+    def _count_many(self, texts: list[str]) -> list[int]:
         keys = [self._key(t) for t in texts]
         result: list[int | None] = [self.cache.counts.get(k) for k in keys]
         missing = [i for i, r in enumerate(result) if r is None]
