@@ -34,6 +34,7 @@ def isolated_env(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("PROMPT_FOO_COMPILE_LOCK", raising=False)
     monkeypatch.delenv("SSH_CLIENT", raising=False)
     monkeypatch.delenv("SSH_TTY", raising=False)
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
     yield
 
 

@@ -226,13 +226,13 @@ def test_compile_with_no_clipboard_says_so_and_keeps_the_book(git_repo, monkeypa
     assert kept.read_text(encoding="utf-8").rstrip().endswith("say hi\n--- END: Prompt ---")
 
 
-def test_compile_with_an_unknown_backend_names_it_and_keeps_the_book(git_repo):
+def test_compile_with_an_unknown_backend_is_a_usage_error(git_repo):
     git_repo.write("a.py", "print('hi')\n")
     git_repo.commit("start")
-    done = run_cli("prompt_foo.py", "--clipboard-backend", "klipper", "say hi", cwd=git_repo.root)
-    assert done.returncode == 0, done.stderr
-    assert "clipboard: unknown clipboard backend 'klipper'" in done.stderr
-    assert "last-book.md" in done.stderr
+    done = run_cli("prompt_foo.py", "--clipboard-backend", "klipper", "-o", "book.md", "say hi", cwd=git_repo.root)
+    assert done.returncode == 2, done.stderr
+    assert "unknown clipboard backend 'klipper'" in done.stderr and "choose one of" in done.stderr
+    assert not (git_repo.root / "book.md").exists()
 
 
 def test_a_reply_on_the_clipboard_is_applied(x_display, git_repo):

@@ -36,6 +36,10 @@ def _entries(ws, chop, args, files, exclude, notes):
 def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, files, exclude, tree,
                 budget, encoding, allow_secrets, strict, quiet, verbose, story_params, argv, command_line):
     console = stderr_console()
+    if clipboard_backend and not no_clipboard:
+        from ..clipboard import check_backend
+
+        check_backend(clipboard_backend)  # a misspelt backend is a usage error before any work
     try:
         ws = open_workspace()
     except FileNotFoundError:  # the shell's current folder was deleted under it
