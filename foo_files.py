@@ -11,6 +11,7 @@ imports/book.py
 imports/summary.py
 imports/settle.py
 imports/tokens.py
+templates/instructions.md
 ! git log --oneline -8
 """
 
@@ -39,8 +40,25 @@ imports/canary.py
 
 CHOP_SEALS = """\
 imports/ascii_displays.py
+imports/seal_art.py
+imports/seals.json
 imports/cli/seals.py
 imports/stamp.py
 imports/versioning.py
+imports/release_config.py
 imports/cli/release.py
+install.sh
+"""
+
+CHOP_EDITORS = """\
+imports/clipboard.py
+editors/nvim/plugin/prompt_foo.lua
+editors/nvim/lua/prompt_foo/init.lua
+flake.nix
+"""
+
+# A chop with a placeholder: prompt-foo --chop CHOP_MODULE --arg module=tokens
+CHOP_MODULE = """\
+imports/{module}.py
+tests/test_{module}.py
 """

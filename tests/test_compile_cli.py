@@ -179,3 +179,15 @@ def test_manifest_chop_drives_the_book(git_repo):
     assert 'AI_PHOOEY_CHOP = """\\\na.py\n! echo hi-from-command\n"""' in book
     other = compile_to_stdout(git_repo, "--chop", "OTHER", "--arg", "mod=b", "Go.").stdout
     assert "--- START: b.py (" in other and "--- START: a.py (" not in other
+
+
+def test_every_chop_of_this_projects_manifest_resolves(tmp_path):
+    """The repository's own foo_files.py stays true to the tree (--strict refuses stale entries)."""
+    from imports.manifest import read_manifest
+
+    root = Path(__file__).resolve().parents[1]
+    for chop in read_manifest(root).chops:
+        args = ["--arg", "module=tokens"] if chop == "CHOP_MODULE" else []
+        r = run_cli("prompt_foo.py", "--chop", chop, *args, "--strict", "--no-clipboard", "-o", str(tmp_path / "b.md"),
+                    "-q", "Check.", cwd=root)
+        assert r.returncode == 0, (chop, r.stderr)
