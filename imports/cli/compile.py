@@ -14,7 +14,7 @@ from ..errors import EXIT_CODES_HELP, PromptFooError, UsageProblem
 from ..printable import clean_text, without_home
 from .common import reports_errors
 from .seals import seal_options
-from .story import gather_story, story_options
+from .story import story_options
 
 LOCK_ENV = "PROMPT_FOO_COMPILE_LOCK"
 
