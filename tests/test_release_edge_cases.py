@@ -1,0 +1,40 @@
+"""foo-release under hostile but plausible use: each test pins a defect found by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_cli
+from test_release_cli import FILES, snapshot, stamped_install
+
+
+@pytest.fixture
+def repo(git_repo):
+    for rel, text in FILES.items():
+        git_repo.write(rel, text)
+    git_repo.commit("demo")
+    return git_repo
+
+
+def test_crlf_shell_follower_is_read_and_bumped_keeping_its_line_ends(repo):
+    # A shell VERSION= line ending in \r\n was "not found": `$` stops before \n, not \r.
+    crlf = FILES["install.sh"].replace("\n", "\r\n").encode()
+    repo.write("install.sh", crlf)
+    repo.commit("crlf installer")
+    assert run_cli("release.py", cwd=repo.root).returncode == 0
+    repo.commit("stamped")
+    r = run_cli("release.py", "--bump", "patch", cwd=repo.root)
+    assert r.returncode == 0, r.stderr
+    want = stamped_install("1.2.4").replace("\n", "\r\n").encode()
+    assert (repo.root / "install.sh").read_bytes() == want
+
+
+@pytest.mark.parametrize("garbage", ["1.2.4\n", "1.2.4\r\n", " 1.2.4", "1.2.4 ", "v1.2.4", "1.2",
+                                     "1.2.4.5", ""])
+def test_version_garbage_is_a_usage_error_and_writes_nothing(repo, garbage):
+    # `$` in the X.Y.Z pattern matched before a final newline: "1.2.4\n" went into every file.
+    before = snapshot(repo)
+    r = run_cli("release.py", "--version", garbage, cwd=repo.root)
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    assert "is not a version of the form X.Y.Z" in r.stderr
+    assert snapshot(repo) == before
