@@ -76,8 +76,8 @@ def stamp_text(text: str, path: str, seal: str, art: str) -> str:
     """``text`` with the stamp of ``seal`` between its sentinels (StampProblem if they are amiss)."""
     syntax = syntax_for(path)
     open_m, close_m = syntax.sentinels(seal)
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.split(newline)
+    # Split on \n and keep each line's own \r: one pasted CRLF line must not hide the sentinels.
+    lines = text.split("\n")
     opens, closes = _find(lines, open_m), _find(lines, close_m)
     if not opens and not closes:
         raise StampProblem(f"{path}: no `{open_m}` … `{close_m}` sentinels for seal {seal!r}",
@@ -91,6 +91,7 @@ def stamp_text(text: str, path: str, seal: str, art: str) -> str:
         raise StampProblem(f"{path}: `{close_m}` (line {end + 1}) comes before `{open_m}` "
                            f"(line {start + 1})")
     indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
-    body = stamp_body(syntax, art, indent)
-    return newline.join(lines[: start + 1] + body + lines[end:])
+    cr = "\r" if lines[start].endswith("\r") else ""  # the stamp takes its opening line's ending
+    body = [line + cr for line in stamp_body(syntax, art, indent)]
+    return "\n".join(lines[: start + 1] + body + lines[end:])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_cli
-from test_release_cli import FILES, snapshot, stamped_install
+from test_release_cli import FILES, snapshot, stamped_install, stamped_readme
 
 
 @pytest.fixture
@@ -38,3 +38,24 @@ def test_version_garbage_is_a_usage_error_and_writes_nothing(repo, garbage):
     assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
     assert "is not a version of the form X.Y.Z" in r.stderr
     assert snapshot(repo) == before
+
+
+def test_a_readme_with_one_crlf_line_is_stamped_not_called_sentinel_less(repo):
+    # One pasted CRLF line made the whole file split on \r\n: the sentinels, present, were "missing".
+    mixed = FILES["README.md"].replace("# Demo\n", "# Demo\r\n")
+    repo.write("README.md", mixed)
+    repo.commit("one crlf line")
+    r = run_cli("release.py", cwd=repo.root)
+    assert r.returncode == 0, r.stderr
+    want = stamped_readme().replace("# Demo\n", "# Demo\r\n")
+    assert (repo.root / "README.md").read_bytes() == want.encode()
+
+
+def test_a_crlf_readme_is_stamped_with_crlf_and_a_second_run_changes_nothing(repo):
+    repo.write("README.md", FILES["README.md"].replace("\n", "\r\n"))
+    repo.commit("crlf readme")
+    assert run_cli("release.py", cwd=repo.root).returncode == 0
+    want = stamped_readme().replace("\n", "\r\n").encode()
+    assert (repo.root / "README.md").read_bytes() == want
+    r = run_cli("release.py", "--check", cwd=repo.root)
+    assert r.returncode == 0, r.stderr
