@@ -59,3 +59,23 @@ def test_a_crlf_readme_is_stamped_with_crlf_and_a_second_run_changes_nothing(rep
     assert (repo.root / "README.md").read_bytes() == want
     r = run_cli("release.py", "--check", cwd=repo.root)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_refused_commit_is_a_clear_error_and_leaves_the_tree_as_it_was(repo):
+    # A pre-commit hook saying no (or git lacking an identity) gave a traceback, and left the
+    # bumped files written and staged with no commit and no tag.
+    assert run_cli("release.py", cwd=repo.root).returncode == 0
+    head = repo.commit("stamped")
+    before = snapshot(repo)
+    hook = repo.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho the hook says no >&2\nexit 1\n")
+    hook.chmod(0o755)
+    r = run_cli("release.py", "--bump", "patch", "--commit", "--tag", cwd=repo.root)
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr
+    assert "the hook says no" in r.stderr
+    assert "nothing was changed" in r.stderr
+    assert snapshot(repo) == before
+    assert repo.git("status", "--porcelain") == ""
+    assert repo.git("rev-parse", "HEAD").strip() == head
+    assert repo.git("tag") == ""

@@ -227,9 +227,7 @@ def main(check, dry_run, version, bump, commit, tag):
     if commit and plan.changed:
         what = (f"version {plan.old_version} -> {plan.new_version}"
                 if plan.new_version != plan.old_version else f"version {plan.new_version}")
-        repo.git.add("--", *plan.changed)
-        repo.git.commit("-q", "-m", f"Release {plan.new_version}: {what}, stamps refreshed",
-                        "--", *plan.changed)
+        _commit_or_undo(repo, ws.root, plan, f"Release {plan.new_version}: {what}, stamps refreshed")
         click.echo(f"committed {len(plan.changed)} files: {repo.head.commit.hexsha[:10]}")
     elif commit:
         click.echo("nothing changed; no commit")
@@ -238,6 +236,23 @@ def main(check, dry_run, version, bump, commit, tag):
         click.echo(f"tagged {tag_name}")
     if not plan.changed:
         click.echo(f"release: up to date (version {plan.new_version})")
+
+
+def _commit_or_undo(repo, root: Path, plan: Plan, message: str) -> None:
+    """Commit the changed files; if git refuses (a hook, no identity), put everything back."""
+    import git
+
+    try:
+        repo.git.add("--", *plan.changed)
+        repo.git.commit("-q", "-m", message, "--", *plan.changed)
+    except git.exc.GitCommandError as exc:
+        undo = Plan(plan.new_version, plan.old_version, originals=dict(plan.texts),
+                    texts=dict(plan.originals))
+        write_all(root, undo)
+        repo.git.reset("-q", "--", *plan.changed)
+        said = (exc.stderr or "").strip().removeprefix("stderr:").strip().strip("'")
+        raise ReleaseRefused("git commit failed, so nothing was changed (files and index put "
+                             f"back):\n  {said or exc}") from None
 
 
 def _repo(ws):
