@@ -79,3 +79,25 @@ def test_a_refused_commit_is_a_clear_error_and_leaves_the_tree_as_it_was(repo):
     assert repo.git("status", "--porcelain") == ""
     assert repo.git("rev-parse", "HEAD").strip() == head
     assert repo.git("tag") == ""
+
+
+def test_commit_refuses_when_a_file_it_writes_already_has_the_users_own_edits(repo):
+    # The step may write into a dirty file, but --commit then swept the user's unrelated,
+    # uncommitted edit into the release commit (and under its tag).
+    assert run_cli("release.py", cwd=repo.root).returncode == 0
+    head = repo.commit("stamped")
+    edited = stamped_install() + "echo debugging\n"
+    repo.write("install.sh", edited)
+    r = run_cli("release.py", "--bump", "patch", "--commit", "--tag", cwd=repo.root)
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert r.stderr == ("prompt-foo: refused: --commit would also commit changes this step did not "
+                        "make:\n  install.sh\nCommit or put them aside, then run again.\n")
+    assert (repo.root / "install.sh").read_text(encoding="utf-8") == edited
+    assert (repo.root / "pyproject.toml").read_text(encoding="utf-8") == FILES["pyproject.toml"]
+    assert repo.git("rev-parse", "HEAD").strip() == head
+    assert repo.git("tag") == ""
+    # Without --commit nothing is committed, so writing into the edited file stays allowed.
+    r = run_cli("release.py", "--bump", "patch", cwd=repo.root)
+    assert r.returncode == 0, r.stderr
+    assert (repo.root / "install.sh").read_text(encoding="utf-8") == (
+        stamped_install("1.2.4") + "echo debugging\n")

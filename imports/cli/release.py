@@ -217,10 +217,16 @@ def main(check, dry_run, version, bump, commit, tag):
         click.echo(f"dry run: {len(plan.changed)} files would change; nothing was written", err=True)
         return
     # Nothing to write and no tag: nothing is touched, so a dirty tree does no harm.
-    dirty = sorted(set(dirty_paths(repo)) - set(plan.changed)) if plan.changed or tag else []
+    touched = set(dirty_paths(repo)) if plan.changed or tag else set()
+    dirty = sorted(touched - set(plan.changed))
     if dirty:
         raise ReleaseRefused("the working tree has changes this step would not write:\n"
                              + _bullets(dirty), hint="Commit or put them aside, then run again.")
+    # Writing into a file the user has edited is fine; committing their edit as the release is not.
+    mixed = sorted(touched & set(plan.changed)) if commit else []
+    if mixed:
+        raise ReleaseRefused("--commit would also commit changes this step did not make:\n"
+                             + _bullets(mixed), hint="Commit or put them aside, then run again.")
     write_all(ws.root, plan)
     for rel in plan.changed:
         click.echo(f"wrote {rel}")
