@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_cli
-from test_release_cli import FILES, snapshot, stamped_install, stamped_readme
+from test_release_cli import FILES, PYPROJECT, snapshot, stamped_install, stamped_readme
 
 
 @pytest.fixture
@@ -101,3 +101,22 @@ def test_commit_refuses_when_a_file_it_writes_already_has_the_users_own_edits(re
     assert r.returncode == 0, r.stderr
     assert (repo.root / "install.sh").read_text(encoding="utf-8") == (
         stamped_install("1.2.4") + "echo debugging\n")
+
+
+def test_a_symlinked_stamp_target_is_refused_naming_the_real_file(repo):
+    # The atomic replace swapped the link for a regular file: the link was lost (a typechange
+    # in git) and the file it pointed to was never stamped.
+    repo.write("docs/real.md", FILES["README.md"])
+    (repo.root / "LINK.md").symlink_to("docs/real.md")
+    repo.write("pyproject.toml", PYPROJECT.replace('"install.sh" = "white_rabbit"\n',
+                                                   '"install.sh" = "white_rabbit"\n'
+                                                   '"LINK.md" = "white_rabbit"\n'))
+    repo.commit("a linked target")
+    r = run_cli("release.py", cwd=repo.root)
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert r.stderr == ("prompt-foo: refused: cannot release:\n"
+                        "  LINK.md: is a symbolic link (to docs/real.md); name the file itself "
+                        "in [tool.prompt-foo.release]\n")
+    assert (repo.root / "LINK.md").is_symlink()
+    assert (repo.root / "docs/real.md").read_text(encoding="utf-8") == FILES["README.md"]
+    assert (repo.root / "README.md").read_text(encoding="utf-8") == FILES["README.md"]

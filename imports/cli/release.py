@@ -39,6 +39,10 @@ class Plan:
 def _read(plan: Plan, root: Path, rel: str) -> str | None:
     if rel not in plan.texts:
         path = root / rel
+        if path.is_symlink():  # a replace would swap the link for a file, and miss its target
+            plan.problems.append(f"{rel}: is a symbolic link (to {os.readlink(path)}); "
+                                 "name the file itself in [tool.prompt-foo.release]")
+            return None
         try:
             text = path.read_bytes().decode("utf-8")
         except FileNotFoundError:
