@@ -90,6 +90,12 @@ def stamp_text(text: str, path: str, seal: str, art: str) -> str:
     if end < start:
         raise StampProblem(f"{path}: `{close_m}` (line {end + 1}) comes before `{open_m}` "
                            f"(line {start + 1})")
+    # Another seal's sentinel inside this stamp would be stamped away, silently.
+    heads = [t.split("{name}")[0] for t in (syntax.open, syntax.close)]
+    for i in range(start + 1, end):
+        if lines[i].strip().startswith(tuple(heads)):
+            raise StampProblem(f"{path}: line {i + 1} `{lines[i].strip()}` is inside the {seal} "
+                               f"stamp (opened on line {start + 1}); stamps cannot nest")
     indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
     cr = "\r" if lines[start].endswith("\r") else ""  # the stamp takes its opening line's ending
     body = [line + cr for line in stamp_body(syntax, art, indent)]

@@ -120,3 +120,20 @@ def test_a_symlinked_stamp_target_is_refused_naming_the_real_file(repo):
     assert (repo.root / "LINK.md").is_symlink()
     assert (repo.root / "docs/real.md").read_text(encoding="utf-8") == FILES["README.md"]
     assert (repo.root / "README.md").read_text(encoding="utf-8") == FILES["README.md"]
+
+
+def test_sentinels_nested_in_another_seals_stamp_are_refused_not_stamped_away(repo):
+    # The outer stamp replaced the inner seal's sentinels: the first run exited 0 having
+    # destroyed them, and every later run failed with "no sentinels".
+    nested = ('{\n  # seal:white_rabbit\n  # seal:player_piano\n  # /seal:player_piano\n'
+              '  # /seal:white_rabbit\n  version = "1.2.3";\n}\n')
+    repo.write("flake.nix", nested)
+    repo.write("pyproject.toml", PYPROJECT + '"flake.nix" = ["player_piano", "white_rabbit"]\n')
+    repo.commit("nested sentinels")
+    before = snapshot(repo)
+    r = run_cli("release.py", cwd=repo.root)
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert r.stderr == ("prompt-foo: refused: cannot release:\n"
+                        "  flake.nix: line 3 `# seal:player_piano` is inside the white_rabbit stamp "
+                        "(opened on line 2); stamps cannot nest\n")
+    assert snapshot(repo) == before
