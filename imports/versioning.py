@@ -97,7 +97,14 @@ def check_semver(version: str, what: str) -> tuple[int, int, int]:
 
 def bump(version: str, part: str) -> str:
     """The next major, minor or patch version after ``version``."""
-    major, minor, patch = check_semver(version, "the current version")
+    m = _SEMVER.fullmatch(version)
+    if not m:  # a pre-release such as 1.2.3rc1: which number comes next is the user's call
+        base = re.match(r"\d+\.\d+\.\d+", version)
+        example = f" (for example --version {base[0]})" if base else ""
+        raise UsageProblem(f"--bump {part}: the current version {version!r} is not a version "
+                           "of the form X.Y.Z",
+                           hint=f"Name the release with --version X.Y.Z{example}.")
+    major, minor, patch = int(m[1]), int(m[2]), int(m[3])
     if part == "major":
         return f"{major + 1}.0.0"
     if part == "minor":

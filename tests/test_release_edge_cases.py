@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_cli
-from test_release_cli import FILES, PYPROJECT, snapshot, stamped_install, stamped_readme
+from test_release_cli import (FILES, PYPROJECT, snapshot, stamped_install,
+                              stamped_readme)
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_version_garbage_is_a_usage_error_and_writes_nothing(repo, garbage):
 
 
 def test_a_readme_with_one_crlf_line_is_stamped_not_called_sentinel_less(repo):
-    # One pasted CRLF line made the whole file split on \r\n: the sentinels, present, were "missing".
+    # One pasted CRLF line split the whole file on \r\n: the sentinels, present, were "missing".
     mixed = FILES["README.md"].replace("# Demo\n", "# Demo\r\n")
     repo.write("README.md", mixed)
     repo.commit("one crlf line")
@@ -128,12 +129,27 @@ def test_sentinels_nested_in_another_seals_stamp_are_refused_not_stamped_away(re
     nested = ('{\n  # seal:white_rabbit\n  # seal:player_piano\n  # /seal:player_piano\n'
               '  # /seal:white_rabbit\n  version = "1.2.3";\n}\n')
     repo.write("flake.nix", nested)
-    repo.write("pyproject.toml", PYPROJECT + '"flake.nix" = ["player_piano", "white_rabbit"]\n')
+    stamps = '"flake.nix" = ["player_piano", "white_rabbit"]\n'
+    repo.write("pyproject.toml", PYPROJECT + stamps)
     repo.commit("nested sentinels")
     before = snapshot(repo)
     r = run_cli("release.py", cwd=repo.root)
     assert r.returncode == 1, (r.stdout, r.stderr)
     assert r.stderr == ("prompt-foo: refused: cannot release:\n"
-                        "  flake.nix: line 3 `# seal:player_piano` is inside the white_rabbit stamp "
-                        "(opened on line 2); stamps cannot nest\n")
+                        "  flake.nix: line 3 `# seal:player_piano` is inside the white_rabbit "
+                        "stamp (opened on line 2); stamps cannot nest\n")
+    assert snapshot(repo) == before
+
+
+def test_bump_from_a_pre_release_says_what_to_do_and_writes_nothing(repo):
+    # The refusal was right but left the user guessing: --bump cannot read 1.2.3rc1.
+    for rel in ("pyproject.toml", "demo/__init__.py", "flake.nix", "install.sh"):
+        repo.write(rel, FILES[rel].replace("1.2.3", "1.2.3rc1"))
+    repo.commit("a release candidate")
+    before = snapshot(repo)
+    r = run_cli("release.py", "--bump", "patch", cwd=repo.root)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stderr == ("prompt-foo: usage error: --bump patch: the current version '1.2.3rc1' "
+                        "is not a version of the form X.Y.Z\n"
+                        "Name the release with --version X.Y.Z (for example --version 1.2.3).\n")
     assert snapshot(repo) == before
