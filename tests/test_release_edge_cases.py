@@ -153,3 +153,19 @@ def test_bump_from_a_pre_release_says_what_to_do_and_writes_nothing(repo):
                         "is not a version of the form X.Y.Z\n"
                         "Name the release with --version X.Y.Z (for example --version 1.2.3).\n")
     assert snapshot(repo) == before
+
+
+def test_check_lists_what_is_stale_even_when_another_file_cannot_be_stamped(repo):
+    # --check must list every stale stamp and version; a sentinel-less file hid all of them.
+    repo.write("README.md", "# Demo, no sentinels\n")
+    repo.write("flake.nix", FILES["flake.nix"].replace("1.2.3", "1.2.0"))
+    repo.commit("a broken target and a stale follower")
+    r = run_cli("release.py", "--check", cwd=repo.root)
+    assert r.returncode == 1
+    assert r.stderr == (
+        "prompt-foo: refused: cannot release:\n"
+        "  README.md: no `<!-- seal:white_rabbit -->` … `<!-- /seal:white_rabbit -->` sentinels "
+        "for seal 'white_rabbit'\n"
+        "stale (run foo-release to fix):\n"
+        "  flake.nix: version 1.2.0, but pyproject.toml says 1.2.3\n"
+        "  install.sh: the white_rabbit stamp is stale\n")

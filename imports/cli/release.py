@@ -191,7 +191,9 @@ def main(check, dry_run, version, bump, commit, tag):
         assert_figurate_seal(name)  # SealDrift (exit 4) before anything else happens
     plan = make_plan(ws.root, config, version=version, bump_part=bump)
     if plan.problems:
-        raise ReleaseRefused("cannot release:\n" + _bullets(plan.problems))
+        stale = ("\nstale (run foo-release to fix):\n" + _bullets(plan.stale)
+                 if check and plan.stale else "")  # --check lists everything it knows
+        raise ReleaseRefused("cannot release:\n" + _bullets(plan.problems) + stale)
     if check:
         if plan.stale:
             raise ReleaseRefused("stale (run foo-release to fix):\n" + _bullets(plan.stale))
