@@ -169,3 +169,19 @@ def test_check_lists_what_is_stale_even_when_another_file_cannot_be_stamped(repo
         "stale (run foo-release to fix):\n"
         "  flake.nix: version 1.2.0, but pyproject.toml says 1.2.3\n"
         "  install.sh: the white_rabbit stamp is stale\n")
+
+
+def test_a_tag_prefix_git_cannot_use_is_refused_before_anything_is_written(repo):
+    # "rel ease" made the commit, then `git tag` failed: a traceback, a release commit, no tag.
+    assert run_cli("release.py", cwd=repo.root).returncode == 0
+    odd = PYPROJECT.replace("followers =", 'tag_prefix = "rel ease"\nfollowers =')
+    repo.write("pyproject.toml", odd)
+    head = repo.commit("stamped, odd prefix")
+    before = snapshot(repo)
+    r = run_cli("release.py", "--bump", "patch", "--commit", "--tag", cwd=repo.root)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stderr == ("prompt-foo: usage error: pyproject.toml [tool.prompt-foo.release] "
+                        "tag_prefix: 'rel ease1.2.4' is not a valid git tag name\n"
+                        "See `git check-ref-format --help` for what a tag name may hold.\n")
+    assert snapshot(repo) == before
+    assert repo.git("rev-parse", "HEAD").strip() == head

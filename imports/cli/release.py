@@ -207,6 +207,7 @@ def main(check, dry_run, version, bump, commit, tag):
     tag_name = f"{config.tag_prefix}{plan.new_version}"
     repo = _repo(ws) if (not dry_run or commit or tag) else None
     if tag:
+        _check_tag_name(repo, tag_name)  # before the commit: a refused tag would strand it
         if tag_name in [t.name for t in repo.tags]:
             raise ReleaseRefused(f"tag {tag_name} already exists; it is never moved",
                                  hint="Bump the version (--bump patch) or delete the tag yourself.")
@@ -265,6 +266,19 @@ def _commit_or_undo(repo, root: Path, plan: Plan, message: str) -> None:
         said = (exc.stderr or "").strip().removeprefix("stderr:").strip().strip("'")
         raise ReleaseRefused("git commit failed, so nothing was changed (files and index put "
                              f"back):\n  {said or exc}") from None
+
+
+def _check_tag_name(repo, name: str) -> None:
+    """UsageProblem when git would not accept ``name`` as a tag."""
+    import git
+
+    try:
+        repo.git.check_ref_format(f"refs/tags/{name}")
+    except git.exc.GitCommandError:
+        raise UsageProblem(f"pyproject.toml [tool.prompt-foo.release] tag_prefix: {name!r} is not "
+                           "a valid git tag name",
+                           hint="See `git check-ref-format --help` for what a tag name may hold."
+                           ) from None
 
 
 def _repo(ws):
