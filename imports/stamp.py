@@ -76,8 +76,8 @@ def stamp_text(text: str, path: str, seal: str, art: str) -> str:
     """``text`` with the stamp of ``seal`` between its sentinels (StampProblem if they are amiss)."""
     syntax = syntax_for(path)
     open_m, close_m = syntax.sentinels(seal)
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.split(newline)
+    # Split on \n and keep each line's own \r: one pasted CRLF line must not hide the sentinels.
+    lines = text.split("\n")
     opens, closes = _find(lines, open_m), _find(lines, close_m)
     if not opens and not closes:
         raise StampProblem(f"{path}: no `{open_m}` … `{close_m}` sentinels for seal {seal!r}",
@@ -90,7 +90,14 @@ def stamp_text(text: str, path: str, seal: str, art: str) -> str:
     if end < start:
         raise StampProblem(f"{path}: `{close_m}` (line {end + 1}) comes before `{open_m}` "
                            f"(line {start + 1})")
+    # Another seal's sentinel inside this stamp would be stamped away, silently.
+    heads = [t.split("{name}")[0] for t in (syntax.open, syntax.close)]
+    for i in range(start + 1, end):
+        if lines[i].strip().startswith(tuple(heads)):
+            raise StampProblem(f"{path}: line {i + 1} `{lines[i].strip()}` is inside the {seal} "
+                               f"stamp (opened on line {start + 1}); stamps cannot nest")
     indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
-    body = stamp_body(syntax, art, indent)
-    return newline.join(lines[: start + 1] + body + lines[end:])
+    cr = "\r" if lines[start].endswith("\r") else ""  # the stamp takes its opening line's ending
+    body = [line + cr for line in stamp_body(syntax, art, indent)]
+    return "\n".join(lines[: start + 1] + body + lines[end:])
 

@@ -22,11 +22,13 @@ _LINE_RULES = {
                '__version__ = "X.Y.Z"'),
     "nix": (re.compile(r"""^[ \t]*version[ \t]*=[ \t]*"(?P<v>[^"\n]*)"[ \t]*;""", re.M),
             'version = "X.Y.Z";'),
-    "shell": (re.compile(r"""^(?:export[ \t]+)?VERSION=(["']?)(?P<v>[^"'\s]*)\1[ \t]*(?:#.*)?$""", re.M),
+    # \r? before $: in a CRLF file `$` stops before the \n, after the \r.
+    "shell": (re.compile(r"""^(?:export[ \t]+)?VERSION=(["']?)(?P<v>[^"'\s]*)\1"""
+                         r"""[ \t]*(?:#[^\r\n]*)?\r?$""", re.M),
               "VERSION=X.Y.Z"),
 }
 RULES = {"pyproject": "[project].version", **{k: v[1] for k, v in _LINE_RULES.items()}}
-_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 
 
 class VersionRuleError(PromptFooError):
@@ -87,7 +89,7 @@ def set_version(rule: str, text: str, path: str, version: str) -> str:
 
 def check_semver(version: str, what: str) -> tuple[int, int, int]:
     """X.Y.Z as three ints (UsageProblem naming ``what`` otherwise)."""
-    m = _SEMVER.match(version)
+    m = _SEMVER.fullmatch(version)  # not match + `$`, which lets a final newline through
     if not m:
         raise UsageProblem(f"{what}: {version!r} is not a version of the form X.Y.Z")
     return int(m[1]), int(m[2]), int(m[3])
@@ -95,7 +97,14 @@ def check_semver(version: str, what: str) -> tuple[int, int, int]:
 
 def bump(version: str, part: str) -> str:
     """The next major, minor or patch version after ``version``."""
-    major, minor, patch = check_semver(version, "the current version")
+    m = _SEMVER.fullmatch(version)
+    if not m:  # a pre-release such as 1.2.3rc1: which number comes next is the user's call
+        base = re.match(r"\d+\.\d+\.\d+", version)
+        example = f" (for example --version {base[0]})" if base else ""
+        raise UsageProblem(f"--bump {part}: the current version {version!r} is not a version "
+                           "of the form X.Y.Z",
+                           hint=f"Name the release with --version X.Y.Z{example}.")
+    major, minor, patch = int(m[1]), int(m[2]), int(m[3])
     if part == "major":
         return f"{major + 1}.0.0"
     if part == "minor":

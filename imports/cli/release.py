@@ -39,6 +39,10 @@ class Plan:
 def _read(plan: Plan, root: Path, rel: str) -> str | None:
     if rel not in plan.texts:
         path = root / rel
+        if path.is_symlink():  # a replace would swap the link for a file, and miss its target
+            plan.problems.append(f"{rel}: is a symbolic link (to {os.readlink(path)}); "
+                                 "name the file itself in [tool.prompt-foo.release]")
+            return None
         try:
             text = path.read_bytes().decode("utf-8")
         except FileNotFoundError:
@@ -187,7 +191,9 @@ def main(check, dry_run, version, bump, commit, tag):
         assert_figurate_seal(name)  # SealDrift (exit 4) before anything else happens
     plan = make_plan(ws.root, config, version=version, bump_part=bump)
     if plan.problems:
-        raise ReleaseRefused("cannot release:\n" + _bullets(plan.problems))
+        stale = ("\nstale (run foo-release to fix):\n" + _bullets(plan.stale)
+                 if check and plan.stale else "")  # --check lists everything it knows
+        raise ReleaseRefused("cannot release:\n" + _bullets(plan.problems) + stale)
     if check:
         if plan.stale:
             raise ReleaseRefused("stale (run foo-release to fix):\n" + _bullets(plan.stale))
@@ -201,6 +207,7 @@ def main(check, dry_run, version, bump, commit, tag):
     tag_name = f"{config.tag_prefix}{plan.new_version}"
     repo = _repo(ws) if (not dry_run or commit or tag) else None
     if tag:
+        _check_tag_name(repo, tag_name)  # before the commit: a refused tag would strand it
         if tag_name in [t.name for t in repo.tags]:
             raise ReleaseRefused(f"tag {tag_name} already exists; it is never moved",
                                  hint="Bump the version (--bump patch) or delete the tag yourself.")
@@ -217,19 +224,23 @@ def main(check, dry_run, version, bump, commit, tag):
         click.echo(f"dry run: {len(plan.changed)} files would change; nothing was written", err=True)
         return
     # Nothing to write and no tag: nothing is touched, so a dirty tree does no harm.
-    dirty = sorted(set(dirty_paths(repo)) - set(plan.changed)) if plan.changed or tag else []
+    touched = set(dirty_paths(repo)) if plan.changed or tag else set()
+    dirty = sorted(touched - set(plan.changed))
     if dirty:
         raise ReleaseRefused("the working tree has changes this step would not write:\n"
                              + _bullets(dirty), hint="Commit or put them aside, then run again.")
+    # Writing into a file the user has edited is fine; committing their edit as the release is not.
+    mixed = sorted(touched & set(plan.changed)) if commit else []
+    if mixed:
+        raise ReleaseRefused("--commit would also commit changes this step did not make:\n"
+                             + _bullets(mixed), hint="Commit or put them aside, then run again.")
     write_all(ws.root, plan)
     for rel in plan.changed:
         click.echo(f"wrote {rel}")
     if commit and plan.changed:
         what = (f"version {plan.old_version} -> {plan.new_version}"
                 if plan.new_version != plan.old_version else f"version {plan.new_version}")
-        repo.git.add("--", *plan.changed)
-        repo.git.commit("-q", "-m", f"Release {plan.new_version}: {what}, stamps refreshed",
-                        "--", *plan.changed)
+        _commit_or_undo(repo, ws.root, plan, f"Release {plan.new_version}: {what}, stamps refreshed")
         click.echo(f"committed {len(plan.changed)} files: {repo.head.commit.hexsha[:10]}")
     elif commit:
         click.echo("nothing changed; no commit")
@@ -238,6 +249,36 @@ def main(check, dry_run, version, bump, commit, tag):
         click.echo(f"tagged {tag_name}")
     if not plan.changed:
         click.echo(f"release: up to date (version {plan.new_version})")
+
+
+def _commit_or_undo(repo, root: Path, plan: Plan, message: str) -> None:
+    """Commit the changed files; if git refuses (a hook, no identity), put everything back."""
+    import git
+
+    try:
+        repo.git.add("--", *plan.changed)
+        repo.git.commit("-q", "-m", message, "--", *plan.changed)
+    except git.exc.GitCommandError as exc:
+        undo = Plan(plan.new_version, plan.old_version, originals=dict(plan.texts),
+                    texts=dict(plan.originals))
+        write_all(root, undo)
+        repo.git.reset("-q", "--", *plan.changed)
+        said = (exc.stderr or "").strip().removeprefix("stderr:").strip().strip("'")
+        raise ReleaseRefused("git commit failed, so nothing was changed (files and index put "
+                             f"back):\n  {said or exc}") from None
+
+
+def _check_tag_name(repo, name: str) -> None:
+    """UsageProblem when git would not accept ``name`` as a tag."""
+    import git
+
+    try:
+        repo.git.check_ref_format(f"refs/tags/{name}")
+    except git.exc.GitCommandError:
+        raise UsageProblem(f"pyproject.toml [tool.prompt-foo.release] tag_prefix: {name!r} is not "
+                           "a valid git tag name",
+                           hint="See `git check-ref-format --help` for what a tag name may hold."
+                           ) from None
 
 
 def _repo(ws):
