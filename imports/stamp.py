@@ -81,7 +81,7 @@ def stamp_text(text: str, path: str, seal: str, art: str) -> str:
     opens, closes = _find(lines, open_m), _find(lines, close_m)
     if not opens and not closes:
         raise StampProblem(f"{path}: no `{open_m}` … `{close_m}` sentinels for seal {seal!r}",
-                           hint=f"Add both lines where the seal should go; the stamp goes between them.")
+                           hint="Add both lines where the seal should go; the stamp goes between them.")
     if len(opens) != 1 or len(closes) != 1:
         raise StampProblem(f"{path}: expected one `{open_m}` and one `{close_m}`, "
                            f"found {len(opens)} and {len(closes)} (lines "
