@@ -1,0 +1,49 @@
+"""Adversarial replies through the real launcher: what chat transports and hostile users do."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import run_cli
+
+
+def apply(repo, reply: str | bytes, *args: str):
+    return run_cli("apply.py", *args, cwd=repo.root, input=reply)
+
+
+def snapshot(root) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".git" not in p.relative_to(root).parts}
+
+
+def bracket(target: str, search: str, replace: str) -> str:
+    return f"Target: {target}\n[[[SEARCH]]]\n{search}\n[[[DIVIDER]]]\n{replace}\n[[[REPLACE]]]\n"
+
+
+@pytest.mark.parametrize("search,replace,expected", [
+    # Both lines rewritten: the blank line between them was never the model's to remove.
+    ("a = 1\nb = 2", "a = 10\nb = 20", "a = 10\n\nb = 20\n\nc = 3\n"),
+    # First line rewritten, second kept: the blank line after the rewritten one stays.
+    ("a = 1\nb = 2", "a = 10\nb = 2", "a = 10\n\nb = 2\n\nc = 3\n"),
+    # Three lines, middle rewritten.
+    ("a = 1\nb = 2\nc = 3", "a = 1\nb = 20\nc = 3", "a = 1\n\nb = 20\n\nc = 3\n"),
+])
+def test_blank_lines_recovery_keeps_the_files_blank_lines_around_rewritten_lines(
+        git_repo, search, replace, expected):
+    git_repo.write("m.py", "a = 1\n\nb = 2\n\nc = 3\n")
+    git_repo.commit("init")
+    proc = apply(git_repo, bracket("m.py", search, replace), "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert [b["recovery"] for b in report["blocks"]] == ["blank-lines"]
+    assert (git_repo.root / "m.py").read_text() == expected
+
+
+def test_blank_lines_recovery_with_more_replace_lines_keeps_the_gap_after_the_run(git_repo):
+    git_repo.write("m.py", "a = 1\n\nb = 2\n\nc = 3\n")
+    git_repo.commit("init")
+    proc = apply(git_repo, bracket("m.py", "a = 1\nb = 2\nc = 3", "a = 1\nx = 1\ny = 2\nz = 3\nc = 3"))
+    assert proc.returncode == 0, proc.stderr
+    assert (git_repo.root / "m.py").read_text() == "a = 1\n\nx = 1\ny = 2\nz = 3\n\nc = 3\n"
