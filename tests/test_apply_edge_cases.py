@@ -47,3 +47,34 @@ def test_blank_lines_recovery_with_more_replace_lines_keeps_the_gap_after_the_ru
     proc = apply(git_repo, bracket("m.py", "a = 1\nb = 2\nc = 3", "a = 1\nx = 1\ny = 2\nz = 3\nc = 3"))
     assert proc.returncode == 0, proc.stderr
     assert (git_repo.root / "m.py").read_text() == "a = 1\n\nx = 1\ny = 2\nz = 3\n\nc = 3\n"
+
+
+DAMAGED_CANARY = ("```text\n<<<CANARY\nwww.canary.invalid two spaces four\n"
+                  "    indented four | after blank\nCANARY>>>\n```\n")
+
+
+def test_a_malformed_reply_still_reports_the_canary_it_carries(git_repo):
+    git_repo.write("c.py", "x = 1\n")
+    git_repo.commit("init")
+    truncated = DAMAGED_CANARY + "Target: c.py\n[[[SEARCH]]]\nx = 1\n"
+    proc = apply(git_repo, truncated, "--json")
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    assert report["canary"] == {"present": True,
+                                "damage": ["blank-lines-lost", "spaces-collapsed"]}
+    assert report["messages"] == [
+        "canary: damaged in transport: blank-lines-lost, spaces-collapsed",
+        "reply line 10: unterminated [[[SEARCH]]] block (started at line 8)",
+        "The reply looks truncated; ask the model to resend the rest.",
+    ]
+    assert snapshot(git_repo.root) == {"c.py": b"x = 1\n"}
+
+
+def test_a_malformed_reply_names_the_canary_damage_in_the_human_report_too(git_repo):
+    git_repo.write("c.py", "x = 1\n")
+    git_repo.commit("init")
+    proc = apply(git_repo, DAMAGED_CANARY + "Target: c.py\n[[[SEARCH]]]\nx = 1\n")
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[0] == \
+        "canary: damaged in transport: blank-lines-lost, spaces-collapsed"
+    assert "unterminated [[[SEARCH]]] block" in proc.stderr

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..canary import inspect_reply
 from ..config import open_workspace
 from ..errors import PromptFooError, UsageProblem
 from ..patches.run import Report, apply_reply, undo_last
@@ -129,18 +130,26 @@ def main(reply, clipboard, dry_run, strict, undo, as_json, root):
     workspace_root = open_workspace(base).root if root is None else root.resolve()
     if undo and (reply is not None or clipboard or dry_run):
         raise UsageProblem("--undo takes no reply and no --dry-run")
+    text = None if undo else _read_reply(reply, clipboard)
     try:
-        if undo:
+        if text is None:
             report = undo_last(workspace_root)
         else:
-            report = apply_reply(_read_reply(reply, clipboard), workspace_root,
-                                 strict=strict, dry_run=dry_run)
+            report = apply_reply(text, workspace_root, strict=strict, dry_run=dry_run)
     except PromptFooError as exc:
+        canary = inspect_reply(text) if text is not None else None
         if not as_json or exc.exit_code == 2:
+            if canary is not None and canary.damage:
+                stderr_console().print(canary.describe(), markup=False)
             raise
-        # The editor plugin always gets one JSON object, even for a malformed reply.
+        # The editor plugin always gets one JSON object, even for a malformed reply, and
+        # the canary verdict still describes the reply (a truncated echo, lost blank lines).
         report = Report("refused", workspace_root,
                         messages=[exc.message] + ([exc.hint] if exc.hint else []))
+        if canary is not None:
+            report.canary = canary
+            if canary.damage:
+                report.messages.insert(0, report.canary.describe())
     if as_json:
         click.echo(json.dumps(_as_json(report), ensure_ascii=False))
     else:
