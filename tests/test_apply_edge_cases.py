@@ -78,3 +78,25 @@ def test_a_malformed_reply_names_the_canary_damage_in_the_human_report_too(git_r
     assert proc.stderr.splitlines()[0] == \
         "canary: damaged in transport: blank-lines-lost, spaces-collapsed"
     assert "unterminated [[[SEARCH]]] block" in proc.stderr
+
+
+@pytest.mark.parametrize("reply", [
+    # A file already sits where the new file's folder would go.
+    bracket("a.txt", "a", "A") + "Target: k.txt/x\n[[[WRITE_FILE]]]\nnew\n[[[END_WRITE_FILE]]]\n",
+    # The reply itself creates a file and a file beneath a folder of the same name.
+    bracket("a.txt", "a", "A") + "Target: n\n[[[WRITE_FILE]]]\n1\n[[[END_WRITE_FILE]]]\n"
+    + "Target: n/y\n[[[WRITE_FILE]]]\n2\n[[[END_WRITE_FILE]]]\n",
+    "Target: n/y\n[[[WRITE_FILE]]]\n2\n[[[END_WRITE_FILE]]]\n"
+    + "Target: n\n[[[WRITE_FILE]]]\n1\n[[[END_WRITE_FILE]]]\n" + bracket("a.txt", "a", "A"),
+])
+def test_a_new_file_whose_folder_is_a_file_refuses_before_anything_is_written(git_repo, reply):
+    git_repo.write("a.txt", "a\n")
+    git_repo.write("k.txt", "k\n")
+    git_repo.commit("init")
+    before = snapshot(git_repo.root)
+    proc = apply(git_repo, reply)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "is a file, not a folder" in proc.stderr
+    assert snapshot(git_repo.root) == before
+    assert not (git_repo.root / ".git/prompt-foo/journal.json").exists()

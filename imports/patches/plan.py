@@ -130,7 +130,27 @@ class _Planner:
         st.content = None
         return result("applied", "file deleted")
 
+    def _folder_clash(self, st: _State) -> str | None:
+        """Why ``st`` cannot be created: a file (on disk or planned) sits on its folder path."""
+        root = Path(os.path.realpath(self.root))
+        for parent in st.path.parents:
+            if parent == root or root not in parent.parents:
+                break
+            planned = self.states.get(str(parent))
+            if planned is not None:
+                if planned.content is not None:
+                    return f"{planned.rel!r} is a file, not a folder"
+            elif os.path.lexists(parent) and not parent.is_dir():
+                return f"{parent.relative_to(root).as_posix()!r} is a file, not a folder"
+        below = str(st.path) + os.sep
+        for key, other in self.states.items():
+            if key.startswith(below) and other.content is not None:
+                return f"{st.rel!r} is a file, not a folder, but {other.rel!r} is written below it"
+        return None
+
     def _write(self, block, st: _State, result) -> BlockResult:
+        if st.content is None and (clash := self._folder_clash(st)):
+            return result("refused", clash)
         body = list(block.replace)
         while body and body[-1] == "":
             body.pop()  # a whole file ends with exactly one newline
