@@ -100,3 +100,20 @@ def test_a_new_file_whose_folder_is_a_file_refuses_before_anything_is_written(gi
     assert "is a file, not a folder" in proc.stderr
     assert snapshot(git_repo.root) == before
     assert not (git_repo.root / ".git/prompt-foo/journal.json").exists()
+
+
+@pytest.mark.parametrize("journal", ['{"state": "done"}', '["done"]', '{"state": "done", "files": 3}',
+                                     '{"state": "done", "files": [{"path": "a.txt"}]}'])
+def test_a_journal_of_the_wrong_shape_is_refused_without_a_traceback(git_repo, journal):
+    git_repo.write("a.txt", "a\n")
+    git_repo.commit("init")
+    jdir = git_repo.root / ".git/prompt-foo"
+    jdir.mkdir(parents=True)
+    (jdir / "journal.json").write_text(journal)
+    for args in (("--undo",), ("--undo", "--json")):
+        proc = apply(git_repo, "", *args)
+        assert proc.returncode == 1, proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert "journal.json is unreadable" in proc.stderr + proc.stdout
+    proc = apply(git_repo, bracket("a.txt", "a", "A"))
+    assert "Traceback" not in proc.stderr

@@ -22,6 +22,7 @@ from ..errors import PromptFooError
 from .plan import FileChange
 
 MANIFEST = "journal.json"
+_KEYS = {"path", "real", "pre", "mode", "pre_sha", "post_sha"}
 
 
 class JournalRefused(PromptFooError):
@@ -62,7 +63,12 @@ def load(root: Path) -> dict | None:
     if not path.is_file():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        # A hand-edited or foreign journal must refuse, not crash in undo or the rerun check.
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list) or \
+                not all(isinstance(e, dict) and _KEYS <= e.keys() for e in manifest["files"]):
+            raise ValueError("wrong shape")
+        return manifest
     except (OSError, ValueError):
         raise JournalRefused(f"the undo journal {path} is unreadable",
                              hint="Inspect it, then delete it to carry on.") from None
