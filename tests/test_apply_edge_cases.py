@@ -117,3 +117,21 @@ def test_a_journal_of_the_wrong_shape_is_refused_without_a_traceback(git_repo, j
         assert "journal.json is unreadable" in proc.stderr + proc.stdout
     proc = apply(git_repo, bracket("a.txt", "a", "A"))
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("second", [
+    bracket("l1.py", "b = 2", 'b = "\u2192"'),
+    "Target: l1.py\n[[[WRITE_FILE]]]\nb = '\u2192'\n[[[END_WRITE_FILE]]]\n",
+])
+def test_text_a_latin1_file_cannot_hold_is_refused_with_the_character_named(git_repo, second):
+    git_repo.write("l1.py", b"caf\xe9 = 1\nb = 2\n")
+    git_repo.write("ok.txt", "x\n")
+    git_repo.commit("init")
+    before = snapshot(git_repo.root)
+    proc = apply(git_repo, bracket("ok.txt", "x", "y") + second, "--json")
+    assert proc.returncode == 1, proc.stderr
+    blocks = json.loads(proc.stdout)["blocks"]
+    assert blocks[1]["status"] == "refused"
+    assert blocks[1]["message"] == ("the file is Latin-1, not UTF-8, and cannot hold "
+                                    "'\u2192' (REPLACE line 1)")
+    assert snapshot(git_repo.root) == before

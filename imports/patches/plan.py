@@ -117,6 +117,13 @@ class _Planner:
             return result("refused", f"cannot read {block.target!r}: {exc.strerror}")
         if st.failed:
             return result("not-attempted", "an earlier block on this file was refused")
+        if st.content is not None and st.content.encoding != "utf-8":
+            for k, line in enumerate(block.replace, 1):  # else encoding the result crashes
+                bad = next((ch for ch in line if ord(ch) > 255), None)
+                if bad is not None:
+                    st.failed = True
+                    return result("refused", f"the file is Latin-1, not UTF-8, and cannot hold "
+                                  f"{bad!r} (REPLACE line {k})")
         outcome = getattr(self, f"_{block.kind}")(block, st, result)
         if outcome.status == "refused":
             st.failed = True
