@@ -135,3 +135,19 @@ def test_text_a_latin1_file_cannot_hold_is_refused_with_the_character_named(git_
     assert blocks[1]["message"] == ("the file is Latin-1, not UTF-8, and cannot hold "
                                     "'\u2192' (REPLACE line 1)")
     assert snapshot(git_repo.root) == before
+
+
+def test_a_line_that_differs_only_in_unicode_normalisation_shows_the_difference(git_repo):
+    git_repo.write("n.py", 'x = "cafe\u0301"\ny = 2\n')  # NFD, as macOS file systems give it
+    git_repo.commit("init")
+    proc = apply(git_repo, bracket("n.py", 'x = "caf\u00e9"\ny = 2', 'x = "caf\u00e9"\ny = 3'),
+                 "--json")
+    assert proc.returncode == 1
+    (b,) = json.loads(proc.stdout)["blocks"]
+    assert b["details"] == [
+        "nearest window: file lines 1-2 (1 of 2 SEARCH lines agree ignoring indentation)",
+        "first difference at SEARCH line 1 (file line 1):",
+        '  file:   x = "cafe<U+0301>"',
+        '  SEARCH: x = "caf<U+00E9>"',
+        "  the two differ only in Unicode normalisation (NFC/NFD)",
+    ]
