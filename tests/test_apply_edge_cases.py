@@ -151,3 +151,36 @@ def test_a_line_that_differs_only_in_unicode_normalisation_shows_the_difference(
         '  SEARCH: x = "caf<U+00E9>"',
         "  the two differ only in Unicode normalisation (NFC/NFD)",
     ]
+
+
+REPLY_CAFE = 'Target: a.py\n[[[SEARCH]]]\nx = 1\n[[[DIVIDER]]]\nx = "caf\u00e9"\n[[[REPLACE]]]\n'
+
+
+@pytest.mark.parametrize("encoded", [
+    b"\xef\xbb\xbf" + REPLY_CAFE.encode("utf-8"),  # Notepad's UTF-8 with BOM
+    REPLY_CAFE.encode("utf-16"),  # PowerShell 5's `Get-Clipboard > reply.md`
+    REPLY_CAFE.replace("\n", "\r\n").encode("utf-16-be").join([b"\xfe\xff", b""]),
+])
+def test_a_reply_saved_with_a_bom_is_read_in_its_encoding(git_repo, tmp_path, encoded):
+    git_repo.write("a.py", "x = 1\n")
+    git_repo.commit("init")
+    (tmp_path / "reply.md").write_bytes(encoded)
+    proc = run_cli("apply.py", str(tmp_path / "reply.md"), cwd=git_repo.root)
+    assert proc.returncode == 0, proc.stderr
+    assert (git_repo.root / "a.py").read_bytes() == 'x = "caf\u00e9"\n'.encode()
+
+
+def test_a_reply_that_is_not_utf8_is_refused_instead_of_writing_replacement_characters(
+        git_repo, tmp_path):
+    git_repo.write("a.py", "x = 1\n")
+    git_repo.commit("init")
+    (tmp_path / "reply.md").write_bytes(REPLY_CAFE.encode("cp1252"))
+    proc = run_cli("apply.py", str(tmp_path / "reply.md"), "--json", cwd=git_repo.root)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["status"] == "refused"
+    assert report["messages"] == [
+        "the reply is not UTF-8 text: byte 0xe9 on reply line 5",
+        "Save or copy the reply as UTF-8 and run again.",
+    ]
+    assert (git_repo.root / "a.py").read_bytes() == b"x = 1\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from pathlib import Path
@@ -33,7 +34,20 @@ def _read_reply(reply: str | None, clipboard: bool) -> str:
             data = Path(reply).read_bytes()
         except OSError as exc:
             raise UsageProblem(f"cannot read {reply}: {exc.strerror}") from None
-    return data.decode("utf-8", errors="replace")
+    return _decode_reply(data)
+
+
+def _decode_reply(data: bytes) -> str:
+    """The reply's text: UTF-8, or UTF-16 with a BOM; never with replacement characters."""
+    # Notepad saves UTF-8 with a BOM; PowerShell 5 redirects write UTF-16 with one.
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    try:
+        return data.decode("utf-16" if utf16 else "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise PromptFooError(f"the reply is not UTF-8 text: byte 0x{data[exc.start]:02x} on "
+                             f"reply line {line}",
+                             hint="Save or copy the reply as UTF-8 and run again.") from None
 
 
 def _messages(report: Report) -> list[str]:
@@ -130,11 +144,12 @@ def main(reply, clipboard, dry_run, strict, undo, as_json, root):
     workspace_root = open_workspace(base).root if root is None else root.resolve()
     if undo and (reply is not None or clipboard or dry_run):
         raise UsageProblem("--undo takes no reply and no --dry-run")
-    text = None if undo else _read_reply(reply, clipboard)
+    text = None
     try:
-        if text is None:
+        if undo:
             report = undo_last(workspace_root)
         else:
+            text = _read_reply(reply, clipboard)
             report = apply_reply(text, workspace_root, strict=strict, dry_run=dry_run)
     except PromptFooError as exc:
         canary = inspect_reply(text) if text is not None else None
