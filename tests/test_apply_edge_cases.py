@@ -184,3 +184,13 @@ def test_a_reply_that_is_not_utf8_is_refused_instead_of_writing_replacement_char
         "Save or copy the reply as UTF-8 and run again.",
     ]
     assert (git_repo.root / "a.py").read_bytes() == b"x = 1\n"
+
+
+def test_a_reply_whose_line_endings_were_converted_twice_applies(git_repo):
+    # "\r\r\n": a CRLF reply written again through a text-mode stream on Windows.
+    git_repo.write("a.py", "def f():\n    return 1\n")
+    git_repo.commit("init")
+    reply = bracket("a.py", "def f():\n    return 1", "def f():\n    return 2")
+    proc = apply(git_repo, reply.replace("\n", "\r\r\n").encode())
+    assert proc.returncode == 0, proc.stderr
+    assert (git_repo.root / "a.py").read_bytes() == b"def f():\n    return 2\n"
