@@ -194,3 +194,20 @@ def test_a_reply_whose_line_endings_were_converted_twice_applies(git_repo):
     proc = apply(git_repo, reply.replace("\n", "\r\r\n").encode())
     assert proc.returncode == 0, proc.stderr
     assert (git_repo.root / "a.py").read_bytes() == b"def f():\n    return 2\n"
+
+
+def test_undo_of_a_created_file_removes_the_folders_it_created(git_repo):
+    git_repo.write("a.txt", "a\n")
+    git_repo.commit("init")
+    (git_repo.root / "old").mkdir()
+    before = sorted(p.relative_to(git_repo.root).as_posix() for p in git_repo.root.rglob("*")
+                    if ".git" not in p.parts)
+    reply = ("Target: new/deep/n.txt\n[[[WRITE_FILE]]]\nn\n[[[END_WRITE_FILE]]]\n"
+             "Target: old/o.txt\n[[[WRITE_FILE]]]\no\n[[[END_WRITE_FILE]]]\n")
+    assert apply(git_repo, reply).returncode == 0
+    assert (git_repo.root / "new/deep/n.txt").is_file()
+    proc = apply(git_repo, "", "--undo")
+    assert proc.returncode == 0, proc.stderr
+    after = sorted(p.relative_to(git_repo.root).as_posix() for p in git_repo.root.rglob("*")
+                   if ".git" not in p.parts)
+    assert after == before == ["a.txt", "old"]
