@@ -211,3 +211,13 @@ def test_undo_of_a_created_file_removes_the_folders_it_created(git_repo):
     after = sorted(p.relative_to(git_repo.root).as_posix() for p in git_repo.root.rglob("*")
                    if ".git" not in p.parts)
     assert after == before == ["a.txt", "old"]
+
+
+@pytest.mark.parametrize("prefix,damage", [("> ", []), ("> > ", []), (">", [])])
+def test_a_canary_echoed_inside_a_blockquote_is_read_through_the_quote(prefix, damage):
+    from imports.canary import CANARY_TEXT, inspect_reply
+
+    quoted = "\n".join((prefix + ln).rstrip() if not ln else prefix + ln
+                       for ln in CANARY_TEXT.split("\n"))
+    report = inspect_reply("Here is the canary:\n\n" + quoted + "\n\nAnd the patch.\n")
+    assert (report.present, report.damage) == (True, damage)
