@@ -221,3 +221,19 @@ def test_a_canary_echoed_inside_a_blockquote_is_read_through_the_quote(prefix, d
                        for ln in CANARY_TEXT.split("\n"))
     report = inspect_reply("Here is the canary:\n\n" + quoted + "\n\nAnd the patch.\n")
     assert (report.present, report.damage) == (True, damage)
+
+
+@pytest.mark.parametrize("target", [".prompt-foo/journal.json", ".prompt-foo/pre-0",
+                                    "./.prompt-foo\\pre-12"])
+def test_a_reply_cannot_write_the_undo_journal_outside_git(tmp_path, target):
+    root = tmp_path / "plain"
+    root.mkdir()
+    (root / "a.txt").write_text("a\n")
+    assert run_cli("apply.py", "--root", str(root), cwd=root,
+                   input=bracket("a.txt", "a", "b")).returncode == 0
+    before = snapshot(root)
+    proc = run_cli("apply.py", "--root", str(root), cwd=root,
+                   input=f"Target: {target}\n[[[WRITE_FILE]]]\n{{}}\n[[[END_WRITE_FILE]]]\n")
+    assert proc.returncode == 1, proc.stderr
+    assert "the undo journal" in proc.stderr
+    assert snapshot(root) == before
