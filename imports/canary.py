@@ -57,6 +57,14 @@ def inspect_reply(reply: str) -> CanaryReport:
     if not opens:
         return CanaryReport(False)
     start = opens[-1]
+    # An echo inside a Markdown blockquote is read through its quote prefix: copying the raw
+    # Markdown kept the text intact, and the close line would otherwise look truncated.
+    quote = re.match(r"^\s*(?:> ?)+", lines[start])
+    if quote:
+        prefix = quote.group(0)
+        lines = lines[:start] + [ln[len(prefix):] if ln.startswith(prefix) else
+                                 "" if ln.rstrip() == prefix.rstrip() else ln
+                                 for ln in lines[start:]]
     end = next((k for k in range(start + 1, len(lines)) if lines[k].strip().startswith("CANARY")
                 and ">" in lines[k]), None)
     if end is None:

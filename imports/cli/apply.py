@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from pathlib import Path
 
 import click
 
+from ..canary import inspect_reply
 from ..config import open_workspace
 from ..errors import PromptFooError, UsageProblem
 from ..patches.run import Report, apply_reply, undo_last
@@ -32,7 +34,20 @@ def _read_reply(reply: str | None, clipboard: bool) -> str:
             data = Path(reply).read_bytes()
         except OSError as exc:
             raise UsageProblem(f"cannot read {reply}: {exc.strerror}") from None
-    return data.decode("utf-8", errors="replace")
+    return _decode_reply(data)
+
+
+def _decode_reply(data: bytes) -> str:
+    """The reply's text: UTF-8, or UTF-16 with a BOM; never with replacement characters."""
+    # Notepad saves UTF-8 with a BOM; PowerShell 5 redirects write UTF-16 with one.
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    try:
+        return data.decode("utf-16" if utf16 else "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise PromptFooError(f"the reply is not UTF-8 text: byte 0x{data[exc.start]:02x} on "
+                             f"reply line {line}",
+                             hint="Save or copy the reply as UTF-8 and run again.") from None
 
 
 def _messages(report: Report) -> list[str]:
@@ -129,18 +144,27 @@ def main(reply, clipboard, dry_run, strict, undo, as_json, root):
     workspace_root = open_workspace(base).root if root is None else root.resolve()
     if undo and (reply is not None or clipboard or dry_run):
         raise UsageProblem("--undo takes no reply and no --dry-run")
+    text = None
     try:
         if undo:
             report = undo_last(workspace_root)
         else:
-            report = apply_reply(_read_reply(reply, clipboard), workspace_root,
-                                 strict=strict, dry_run=dry_run)
+            text = _read_reply(reply, clipboard)
+            report = apply_reply(text, workspace_root, strict=strict, dry_run=dry_run)
     except PromptFooError as exc:
+        canary = inspect_reply(text) if text is not None else None
         if not as_json or exc.exit_code == 2:
+            if canary is not None and canary.damage:
+                stderr_console().print(canary.describe(), markup=False)
             raise
-        # The editor plugin always gets one JSON object, even for a malformed reply.
+        # The editor plugin always gets one JSON object, even for a malformed reply, and
+        # the canary verdict still describes the reply (a truncated echo, lost blank lines).
         report = Report("refused", workspace_root,
                         messages=[exc.message] + ([exc.hint] if exc.hint else []))
+        if canary is not None:
+            report.canary = canary
+            if canary.damage:
+                report.messages.insert(0, report.canary.describe())
     if as_json:
         click.echo(json.dumps(_as_json(report), ensure_ascii=False))
     else:

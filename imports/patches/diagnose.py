@@ -3,6 +3,7 @@ invisible characters shown, and which recovery would (or could not uniquely) hav
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 
 from .recover import PASSES, UNICODE_SPACES, ZERO_WIDTH
@@ -23,6 +24,14 @@ def visible(line: str) -> str:
         else:
             out.append(ch)
     return "".join(out) + "·" * trail
+
+
+def _escaped(text: str) -> str:
+    return "".join(ch if ord(ch) < 128 else f"<U+{ord(ch):04X}>" for ch in text)
+
+
+def _ascii(text: str) -> str:
+    return "".join(ch for ch in text if ord(ch) < 128)
 
 
 def nearest_window(lines: list[str], search: list[str]) -> tuple[int, int] | None:
@@ -58,8 +67,15 @@ def explain_no_match(lines: list[str], search: list[str], *, strict: bool,
             f = lines[start + j] if start + j < len(lines) else None
             if f != s:
                 out.append(f"first difference at SEARCH line {j + 1} (file line {start + j + 1}):")
-                out.append(f"  file:   {visible(f) if f is not None else '<end of file>'}")
-                out.append(f"  SEARCH: {visible(s)}")
+                shown_f, shown_s = (visible(f) if f is not None else "<end of file>"), visible(s)
+                nfc = f is not None and unicodedata.normalize("NFC", f) == \
+                    unicodedata.normalize("NFC", s)
+                if nfc or _ascii(shown_f) == _ascii(shown_s):  # non-ASCII only: spell it out
+                    shown_f, shown_s = _escaped(shown_f), _escaped(shown_s)
+                out.append(f"  file:   {shown_f}")
+                out.append(f"  SEARCH: {shown_s}")
+                if nfc:
+                    out.append("  the two differ only in Unicode normalisation (NFC/NFD)")
                 break
     for name, run in PASSES:
         found = run(lines, search)

@@ -22,6 +22,7 @@ from ..errors import PromptFooError
 from .plan import FileChange
 
 MANIFEST = "journal.json"
+_KEYS = {"path", "real", "pre", "mode", "pre_sha", "post_sha"}
 
 
 class JournalRefused(PromptFooError):
@@ -62,7 +63,12 @@ def load(root: Path) -> dict | None:
     if not path.is_file():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        # A hand-edited or foreign journal must refuse, not crash in undo or the rerun check.
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list) or \
+                not all(isinstance(e, dict) and _KEYS <= e.keys() for e in manifest["files"]):
+            raise ValueError("wrong shape")
+        return manifest
     except (OSError, ValueError):
         raise JournalRefused(f"the undo journal {path} is unreadable",
                              hint="Inspect it, then delete it to carry on.") from None
@@ -98,9 +104,12 @@ def apply_changes(root: Path, changes: list[FileChange], digest: str | None = No
         if c.before is not None:
             pre = f"pre-{k}"
             (jdir / pre).write_bytes(c.before)
+        # Folders this run will create, deepest first, so undo can take them away again.
+        made = [str(d) for d in c.path.parents
+                if d.is_relative_to(os.path.realpath(root)) and not d.exists()]
         entries.append({"path": c.rel, "real": str(c.path), "pre": pre, "mode": c.mode,
                         "pre_sha": _sha(c.before), "post_sha": _sha(c.after),
-                        "action": c.action})
+                        "action": c.action, "made_dirs": made})
     manifest = {"version": 1, "state": "writing", "root": str(root), "reply": digest,
                 "files": entries}
     _save_manifest(jdir, manifest)
@@ -145,6 +154,9 @@ def undo(root: Path) -> list[dict]:
         if e["pre"] is None:
             if real.is_file():
                 real.unlink()
+            for d in e.get("made_dirs", []):
+                if os.path.isdir(d) and not os.listdir(d):
+                    os.rmdir(d)
         elif _sha(_current(real)) != e["pre_sha"]:
             real.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(real, (jdir / e["pre"]).read_bytes(), e["mode"])

@@ -99,7 +99,8 @@ def _find_target(lines: list[str], start: int, *, require_label: bool) -> str | 
 
 class _Parser:
     def __init__(self, reply: str):
-        self.lines = reply.replace("\r\n", "\n").split("\n")
+        # "\r\r\n" is a CRLF reply converted again by a text-mode stream: one line ending.
+        self.lines = reply.replace("\r\r\n", "\n").replace("\r\n", "\n").split("\n")
         self.blocks: list[Block] = []
         self.i = 0
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_JOURNAL = re.compile(r"^\.prompt-foo/(journal\.json|pre-\d+)$")
 
 
 class PathRefused(ValueError):
@@ -29,6 +30,8 @@ def resolve_target(root: Path, target: str) -> tuple[str, Path]:
     if parts[0] == ".git":
         raise PathRefused(f"{target!r} is inside .git/")
     rel = "/".join(parts)
+    if _JOURNAL.match(rel):  # outside git the journal sits in the root; undo trusts it
+        raise PathRefused(f"{target!r} is part of the undo journal")
     real_root = Path(os.path.realpath(root))
     real = Path(os.path.realpath(real_root / rel))
     try:

@@ -117,6 +117,13 @@ class _Planner:
             return result("refused", f"cannot read {block.target!r}: {exc.strerror}")
         if st.failed:
             return result("not-attempted", "an earlier block on this file was refused")
+        if st.content is not None and st.content.encoding != "utf-8":
+            for k, line in enumerate(block.replace, 1):  # else encoding the result crashes
+                bad = next((ch for ch in line if ord(ch) > 255), None)
+                if bad is not None:
+                    st.failed = True
+                    return result("refused", f"the file is Latin-1, not UTF-8, and cannot hold "
+                                  f"{bad!r} (REPLACE line {k})")
         outcome = getattr(self, f"_{block.kind}")(block, st, result)
         if outcome.status == "refused":
             st.failed = True
@@ -130,7 +137,27 @@ class _Planner:
         st.content = None
         return result("applied", "file deleted")
 
+    def _folder_clash(self, st: _State) -> str | None:
+        """Why ``st`` cannot be created: a file (on disk or planned) sits on its folder path."""
+        root = Path(os.path.realpath(self.root))
+        for parent in st.path.parents:
+            if parent == root or root not in parent.parents:
+                break
+            planned = self.states.get(str(parent))
+            if planned is not None:
+                if planned.content is not None:
+                    return f"{planned.rel!r} is a file, not a folder"
+            elif os.path.lexists(parent) and not parent.is_dir():
+                return f"{parent.relative_to(root).as_posix()!r} is a file, not a folder"
+        below = str(st.path) + os.sep
+        for key, other in self.states.items():
+            if key.startswith(below) and other.content is not None:
+                return f"{st.rel!r} is a file, not a folder, but {other.rel!r} is written below it"
+        return None
+
     def _write(self, block, st: _State, result) -> BlockResult:
+        if st.content is None and (clash := self._folder_clash(st)):
+            return result("refused", clash)
         body = list(block.replace)
         while body and body[-1] == "":
             body.pop()  # a whole file ends with exactly one newline

@@ -187,9 +187,19 @@ def compose(match: Match, lines: list[str], crlf: list[bool], replace: list[str]
             first = r_at[j1 - 1] + 1 if j1 else 0  # with the blank lines leading into it
             if tag == "replace" or match.recovery != "blank-lines":
                 first = r_at[j1]
-            for k, r in enumerate(replace[first:r_at[j2 - 1] + 1]):
+            chunk = replace[first:r_at[j2 - 1] + 1]
+            # Under blank-lines a rewritten run keeps the file's blank lines between (and
+            # after) the lines it rewrites, unless REPLACE brought blank lines of its own.
+            keep_gaps = (tag == "replace" and match.recovery == "blank-lines"
+                         and len(chunk) == j2 - j1)
+            for k, r in enumerate(chunk):
                 out.append(match.repair(r))
                 # A rewritten line keeps the ending of the line it replaces (mixed files).
                 out_cr.append(crlf[mapping[min(i1 + k, i2 - 1)]] if tag == "replace"
                               else default_crlf)
+                s = i2 - 1 if k == len(chunk) - 1 else i1 + k
+                if keep_gaps and (k == len(chunk) - 1 or s < i2 - 1) and s + 1 < len(mapping):
+                    for g in range(mapping[s] + 1, mapping[s + 1]):
+                        out.append(lines[g - base])
+                        out_cr.append(crlf[g])
     return out, out_cr
