@@ -5,16 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_cli
-from test_release_cli import (FILES, PYPROJECT, snapshot, stamped_install,
+from test_release_cli import (FILES, PYPROJECT, repo, snapshot, stamped_install,  # noqa: F401  (repo: fixture)
                               stamped_readme)
-
-
-@pytest.fixture
-def repo(git_repo):
-    for rel, text in FILES.items():
-        git_repo.write(rel, text)
-    git_repo.commit("demo")
-    return git_repo
 
 
 def test_crlf_shell_follower_is_read_and_bumped_keeping_its_line_ends(repo):
