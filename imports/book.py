@@ -41,12 +41,12 @@ PLACEHOLDERS = {
 _BACKTICK_RUN = re.compile(r"`{3,}")  # shorter runs never decide the fence
 
 
-def fence_for(text: str, char: str = "`") -> str:
+def fence_for(text: str) -> str:
     """A code fence longer than the longest backtick run in ``text`` (at least three)."""
-    if char * 3 not in text:  # the common case, without scanning every run
-        return char * 3
-    longest = max((len(m) for m in _BACKTICK_RUN.findall(text)), default=0)
-    return char * max(3, longest + 1)
+    if "```" not in text:  # the common case, without scanning every run
+        return "```"
+    longest = max(len(m) for m in _BACKTICK_RUN.findall(text))
+    return "`" * (longest + 1)
 
 
 def body_text(text: str) -> str:

@@ -12,10 +12,10 @@ reported, never guessed at. Stamping is pure and idempotent: stamping twice chan
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from .book import fence_for
 from .errors import PromptFooError
 
 
@@ -51,16 +51,11 @@ def syntax_for(path: str) -> Syntax:
     return syntax
 
 
-def _fence_for(art: str) -> str:
-    longest = max((len(m) for m in re.findall(r"`+", art)), default=0)
-    return "`" * max(3, longest + 1)
-
-
 def stamp_body(syntax: Syntax, art: str, indent: str = "") -> list[str]:
     """The lines that go between the sentinels."""
     lines = art.split("\n")
     if syntax is MARKDOWN:
-        fence = _fence_for(art)
+        fence = fence_for(art)
         return [indent + fence + "text", *lines, indent + fence]
     if syntax is HTML:
         return [indent + "<pre>", *(html.escape(line, quote=False) for line in lines), indent + "</pre>"]

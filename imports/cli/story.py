@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 from pathlib import Path
 
 import click
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import UsageProblem
 from ..model import Note, StoryParts
+from ..printable import without_home
 from ..slices import parse_slice
 
 if TYPE_CHECKING:  # the article and git modules load only when their options are used
@@ -105,9 +105,7 @@ def _shown(folder: Path, root: Path) -> str:
         rel = folder.relative_to(root.resolve())
         return rel.as_posix() + "/" if str(rel) != "." else "./"
     except ValueError:
-        home = os.path.expanduser("~")
-        text = str(folder)
-        return "~" + text[len(home):] if home != "/" and text.startswith(home + os.sep) else text
+        return without_home(str(folder))
 
 
 def _dedupe(posts: list[Post]) -> list[Post]:
