@@ -6,29 +6,22 @@ README.md
 pyproject.toml
 imports/cli/compile.py
 imports/cli/compile_run.py
-imports/compiler.py
-imports/book.py
-imports/summary.py
-imports/settle.py
+imports/book/pipeline.py
+imports/book/render.py
+imports/book/summary.py
+imports/book/settle.py
 imports/tokens.py
 templates/instructions.md
 ! git log --oneline -8
 """
 
 CHOP_COLLECT = """\
-imports/manifest.py
-imports/sources.py
-imports/commands.py
-imports/urls.py
-imports/notebooks.py
+imports/collect/
 """
 
 CHOP_STORY = """\
 imports/cli/story.py
-imports/articles.py
-imports/article_cache.py
-imports/gitctx.py
-imports/story_render.py
+imports/story/
 """
 
 CHOP_APPLY = """\
@@ -43,9 +36,7 @@ imports/ascii_displays.py
 imports/seal_art.py
 imports/seals.json
 imports/cli/seals.py
-imports/stamp.py
-imports/versioning.py
-imports/release_config.py
+imports/release/
 imports/cli/release.py
 install.sh
 """

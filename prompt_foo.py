@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Launcher: `python prompt_foo.py --help`. The code lives in imports/cli/compile.py."""
+"""Launcher: `python prompt_foo.py --help`. The code lives in imports/cli/compile.py (installed as prompt_foo_loom)."""
 
-from imports.cli.compile import main
+import runpy
+from pathlib import Path
 
 if __name__ == "__main__":
-    main()
+    runpy.run_path(str(Path(__file__).resolve().parent / "imports" / "checkout.py"))["main"]("compile")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from imports.patches.parse import parse  # noqa: E402
-from imports.patches.plan import plan  # noqa: E402
-from imports.patches.run import apply_reply  # noqa: E402
+from prompt_foo_loom.patches.parse import parse  # noqa: E402
+from prompt_foo_loom.patches.plan import plan  # noqa: E402
+from prompt_foo_loom.patches.run import apply_reply  # noqa: E402
 
 
 def big_file(lines: int) -> str:

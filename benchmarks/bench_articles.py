@@ -70,8 +70,8 @@ def timed(fn) -> float:
 
 
 def bench_index(folder: Path, state: Path, runs: int) -> tuple[list[float], list[float], int]:
-    from imports.articles import open_index
-    from imports.tokens import open_counter
+    from prompt_foo_loom.story.articles import open_index
+    from prompt_foo_loom.tokens import open_counter
 
     def cold():
         shutil.rmtree(state, ignore_errors=True)

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from imports.secrets import scan_text  # noqa: E402
+from prompt_foo_loom.book.secrets import scan_text  # noqa: E402
 
 
 def tracked(root: Path) -> list[Path]:

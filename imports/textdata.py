@@ -16,7 +16,7 @@ def load_template(name: str, root: Path | None = None) -> str:
         if override.is_file():
             return override.read_text(encoding="utf-8")
     try:
-        return resources.files("imports.templates").joinpath(name).read_text(encoding="utf-8")
+        return resources.files(f"{__package__}.templates").joinpath(name).read_text(encoding="utf-8")
     except (FileNotFoundError, ModuleNotFoundError, TypeError):
         pass
     shipped = Path(__file__).resolve().parent.parent / "templates" / name  # a plain checkout

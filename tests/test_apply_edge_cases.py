@@ -215,7 +215,7 @@ def test_undo_of_a_created_file_removes_the_folders_it_created(git_repo):
 
 @pytest.mark.parametrize("prefix,damage", [("> ", []), ("> > ", []), (">", [])])
 def test_a_canary_echoed_inside_a_blockquote_is_read_through_the_quote(prefix, damage):
-    from imports.canary import CANARY_TEXT, inspect_reply
+    from prompt_foo_loom.canary import CANARY_TEXT, inspect_reply
 
     quoted = "\n".join((prefix + ln).rstrip() if not ln else prefix + ln
                        for ln in CANARY_TEXT.split("\n"))

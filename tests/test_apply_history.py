@@ -11,11 +11,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
-from imports.patches import journal
-from imports.patches.content import Content
-from imports.patches.parse import PatchSyntaxError, parse
-from imports.patches.plan import plan
-from imports.patches.recover import find_seq
+from prompt_foo_loom.patches import journal
+from prompt_foo_loom.patches.content import Content
+from prompt_foo_loom.patches.parse import PatchSyntaxError, parse
+from prompt_foo_loom.patches.plan import plan
+from prompt_foo_loom.patches.recover import find_seq
 
 BASE = {
     "app/models.py": "class User:\n    def __init__(self, name):\n        self.name = name\n\n"

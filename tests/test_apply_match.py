@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imports.patches.parse import parse
-from imports.patches.plan import plan
+from prompt_foo_loom.patches.parse import parse
+from prompt_foo_loom.patches.plan import plan
 
 
 def block(target: str, search: str, replace: str) -> str:

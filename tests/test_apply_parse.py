@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imports.patches.parse import Block, PatchSyntaxError, parse
+from prompt_foo_loom.patches.parse import Block, PatchSyntaxError, parse
 
 REPLIES = Path(__file__).parent / "replies"
 

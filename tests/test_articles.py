@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from imports.article_cache import ArticleCache
-from imports.articles import Post, build_index, parse_post
-from imports.story_render import render_story
-from imports.tokens import open_counter
+from prompt_foo_loom.story.cache import ArticleCache
+from prompt_foo_loom.story.articles import Post, build_index, parse_post
+from prompt_foo_loom.story.render import render_story
+from prompt_foo_loom.tokens import open_counter
 
 ODD = {
     # file name -> text; each exercises one oddity the index must survive

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from imports.article_cache import ArticleCache, cache_path
-from imports.articles import open_index
-from imports.tokens import open_counter
+from prompt_foo_loom.story.cache import ArticleCache, cache_path
+from prompt_foo_loom.story.articles import open_index
+from prompt_foo_loom.tokens import open_counter
 from test_articles import ODD, make_blog, write
 
 DAY_NS = 86_400 * 10**9

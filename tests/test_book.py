@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from imports.book import body_text, fence_for, file_block, recapture_body, section
-from imports.model import Source
-from imports.tree import render_tree
+from prompt_foo_loom.book.render import body_text, fence_for, file_block, recapture_body, section
+from prompt_foo_loom.model import Source
+from prompt_foo_loom.book.tree import render_tree
 
 
 @pytest.mark.parametrize("text,fence", [

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import run_cli
-from imports.canary import CANARY_TEXT, canary_instruction, inspect_reply
+from prompt_foo_loom.canary import CANARY_TEXT, canary_instruction, inspect_reply
 
 
 def test_instruction_carries_the_canary():

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from imports import clipboard
-from imports.clipboard import ClipboardUnavailable
-from imports.errors import UsageProblem
+from prompt_foo_loom import clipboard
+from prompt_foo_loom.clipboard import ClipboardUnavailable
+from prompt_foo_loom.errors import UsageProblem
 from conftest import ROOT, require_tool, run_cli
 
 # Every awkward shape at once: non-ASCII, CRLF, tabs, blank lines, no trailing newline,
@@ -56,7 +56,7 @@ def x_display(monkeypatch):
 def copy_in_child(text_file: Path, backend: str | None) -> subprocess.CompletedProcess:
     """Copy from a separate Python process that then exits, capturing its output the way an
     editor or a shell pipeline would: this hangs if the tool's forked owner inherits a pipe."""
-    code = ("import sys; from pathlib import Path; from imports.clipboard import copy; "
+    code = ("import sys; from pathlib import Path; from prompt_foo_loom.clipboard import copy; "
             "print(copy(Path(sys.argv[1]).read_bytes().decode('utf-8'), sys.argv[2] or None))")
     return subprocess.run([sys.executable, "-c", code, str(text_file), backend or ""], cwd=ROOT,
                           capture_output=True, text=True, timeout=30)
@@ -198,7 +198,7 @@ def test_osc52_writes_the_escape_to_the_terminal_over_ssh(tmp_path):
            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "TMUX", clipboard.ENV)}
     env.update(SSH_TTY="/dev/pts/9", TERM="xterm-256color")
     # Raw mode so the pty hands back the bytes unchanged (no \n -> \r\n).
-    code = ("import sys, tty; tty.setraw(0); from imports.clipboard import copy; "
+    code = ("import sys, tty; tty.setraw(0); from prompt_foo_loom.clipboard import copy; "
             f"used = copy({text!r}); sys.stderr.write('|' + used + '|')")
     status, received = run_on_pty(code, env)
     expected = b"\x1b]52;c;" + base64.b64encode(text.encode("utf-8")) + b"\x07"

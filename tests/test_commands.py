@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from imports.commands import STDERR_TAIL, run_command
-from imports.config import open_workspace
-from imports.errors import UsageProblem
-from imports.manifest import Entry
-from imports.model import Note, Source
-from imports.sources import collect
+from prompt_foo_loom.collect.commands import STDERR_TAIL, run_command
+from prompt_foo_loom.config import open_workspace
+from prompt_foo_loom.errors import UsageProblem
+from prompt_foo_loom.collect.manifest import Entry
+from prompt_foo_loom.model import Note, Source
+from prompt_foo_loom.collect.sources import collect
 
 
 def command(text: str, line: int = 1) -> Entry:
@@ -138,7 +138,7 @@ def test_a_bad_timeout_setting_is_a_usage_problem(git_repo):
 
 
 def test_runaway_output_is_cut_and_the_group_killed(tmp_path):
-    from imports.commands import MAX_OUTPUT, run_command
+    from prompt_foo_loom.collect.commands import MAX_OUTPUT, run_command
 
     src = run_command("! yes", "yes", tmp_path, timeout=60)
     assert f"output cut at {MAX_OUTPUT:,} bytes; process group killed" in src.flags
@@ -149,7 +149,7 @@ def test_runaway_output_is_cut_and_the_group_killed(tmp_path):
 def test_a_background_grandchild_does_not_hold_the_compile(tmp_path):
     import time
 
-    from imports.commands import run_command
+    from prompt_foo_loom.collect.commands import run_command
 
     start = time.monotonic()
     src = run_command("! bg", "(sleep 30 &) ; echo done", tmp_path, timeout=60)

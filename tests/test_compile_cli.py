@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from imports.settle import book_digest
-from imports.tokens import open_counter
+from prompt_foo_loom.book.settle import book_digest
+from prompt_foo_loom.tokens import open_counter
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -144,7 +144,7 @@ def test_help_imports_no_heavy_modules(tmp_path):
     import sys
 
     code = ("import sys; sys.argv=['prompt-foo','--help']\n"
-            "from imports.cli.compile import main\n"
+            "from prompt_foo_loom.cli.compile import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "heavy=[m for m in ('tiktoken','git','rich','yaml','jupytext') if m in sys.modules]\n"
             "print('HEAVY', heavy, file=sys.stderr)")
@@ -182,7 +182,7 @@ def test_manifest_chop_drives_the_book(git_repo):
 
 def test_every_chop_of_this_projects_manifest_resolves(tmp_path):
     """The repository's own foo_files.py stays true to the tree (--strict refuses stale entries)."""
-    from imports.manifest import read_manifest
+    from prompt_foo_loom.collect.manifest import read_manifest
 
     root = Path(__file__).resolve().parents[1]
     for chop in read_manifest(root).chops:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from imports.manifest import parse_chop
-from imports.settle import book_digest
-from imports.tokens import open_counter
+from prompt_foo_loom.collect.manifest import parse_chop
+from prompt_foo_loom.book.settle import book_digest
+from prompt_foo_loom.tokens import open_counter
 
 LAUNCHER = str(ROOT / "prompt_foo.py")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conftest import ROOT, require_tool
 
-import imports
+import prompt_foo_loom
 
 # A stand-in for nixpkgs with just the attributes the flake may use; a name the flake
 # uses that is not here fails the evaluation.
@@ -88,7 +88,7 @@ def test_flake_parses():
 
 
 def test_flake_version_follows_the_package():
-    assert flake_version() == imports.__version__
+    assert flake_version() == prompt_foo_loom.__version__
 
 
 def test_flake_outputs_an_app_per_command_and_a_complete_dev_shell():

@@ -6,9 +6,9 @@ import subprocess
 
 import pytest
 
-from imports.errors import UsageProblem
-from imports.gitctx import NotInGit, changed_files, open_repo, recent_commits, working_diff
-from imports.story_render import render_diff, render_log
+from prompt_foo_loom.errors import UsageProblem
+from prompt_foo_loom.story.gitctx import NotInGit, changed_files, open_repo, recent_commits, working_diff
+from prompt_foo_loom.story.render import render_diff, render_log
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from imports.errors import UsageProblem
-from imports.manifest import DEFAULT_CHOP, Entry, read_manifest, read_string_var
-from imports.model import Note
+from prompt_foo_loom.errors import UsageProblem
+from prompt_foo_loom.collect.manifest import DEFAULT_CHOP, Entry, read_manifest, read_string_var
+from prompt_foo_loom.model import Note
 
 
 def write_manifest(root, body: str) -> None:

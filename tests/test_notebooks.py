@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from imports.config import open_workspace
-from imports.manifest import Entry
-from imports.notebooks import NotebookError, render_notebook
-from imports.sources import collect
+from prompt_foo_loom.config import open_workspace
+from prompt_foo_loom.collect.manifest import Entry
+from prompt_foo_loom.collect.notebooks import NotebookError, render_notebook
+from prompt_foo_loom.collect.sources import collect
 
 
 def notebook(cells, language="python", kernel="python3") -> str:

@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, require_tool
 from test_clipboard import start_xvfb
 
-from imports import clipboard
+from prompt_foo_loom import clipboard
 
 # Loaded after the plugin: helpers for the test body, which ends by writing its findings.
 PRELUDE = r"""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from imports.errors import UsageProblem
-from imports.release_config import ReleaseConfig, VersionFile, load_release_config
-from imports.stamp import StampProblem, stamp_text, syntax_for
-from imports.versioning import VersionRuleError, bump, read_version, set_version
+from prompt_foo_loom.errors import UsageProblem
+from prompt_foo_loom.release.config import ReleaseConfig, VersionFile, load_release_config
+from prompt_foo_loom.release.stamp import StampProblem, stamp_text, syntax_for
+from prompt_foo_loom.release.versioning import VersionRuleError, bump, read_version, set_version
 
 ART = "  /\\\n\n (``) x"
 

@@ -52,7 +52,7 @@ def test_installs_the_package_with_its_ledger_and_links_the_commands(tmp_path):
         assert os.readlink(bin_dir / cmd) == str(prefix / "bin" / cmd)
     probe = subprocess.run(
         [str(prefix / "bin" / "python"), "-c",
-         "import imports; from imports.ascii_displays import load_ledger; "
-         "print(imports.__version__, sorted(load_ledger()))"],
+         "import prompt_foo_loom; from prompt_foo_loom.ascii_displays import load_ledger; "
+         "print(prompt_foo_loom.__version__, sorted(load_ledger()))"],
         capture_output=True, text=True, cwd=tmp_path)
     assert probe.stdout == f"{VERSION} ['player_piano', 'white_rabbit']\n", probe.stderr

@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from imports.ascii_displays import (
+from prompt_foo_loom.ascii_displays import (
     FIGURATE_REGISTRY, PLACEHOLDERS, BrokenArt, UnknownSeal, assert_figurate_seal, check_all_seals,
     check_text, colour_pass, crc32, figurate, ledger_text, load_ledger, make_visible,
     plan_reledger, render, shape,
 )
-from imports.errors import SealDrift
+from prompt_foo_loom.errors import SealDrift
 from test_seals_damage import DAMAGE, RABBIT_LINE, bend_line, drop_blank_line, rabbit_ai
 
 LEDGER = load_ledger()
@@ -30,7 +30,7 @@ def test_registry_has_the_required_seals_and_each_is_ledgered():
 
 
 def test_the_ledger_file_is_what_ledger_text_writes():
-    from imports.ascii_displays import LEDGER_PATH
+    from prompt_foo_loom.ascii_displays import LEDGER_PATH
 
     assert LEDGER_PATH.read_text(encoding="utf-8") == ledger_text(LEDGER)
 

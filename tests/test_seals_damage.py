@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli  # noqa: F401  (run_cli re-exported for other seal tests)
-from imports.ascii_displays import FIGURATE_REGISTRY, check_text, load_ledger, render
+from prompt_foo_loom.ascii_displays import FIGURATE_REGISTRY, check_text, load_ledger, render
 
 # One line bent the way editors and chat transports bend it.
 DAMAGE = {

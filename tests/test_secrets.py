@@ -16,8 +16,8 @@ import pytest
 import xxhash
 
 from conftest import run_cli
-from imports.secrets import Finding, allowed, describe_how_to_allow, gate, scan_text
-from imports.secrets_memo import CleanMemo, scan_parts
+from prompt_foo_loom.book.secrets import Finding, allowed, describe_how_to_allow, gate, scan_text
+from prompt_foo_loom.book.secrets_memo import CleanMemo, scan_parts
 
 ROOT = Path(__file__).resolve().parents[1]
 J = "".join
@@ -147,7 +147,7 @@ def test_false_positive_traps_are_not_found(text):
 
 
 def test_module_and_tests_do_not_match_themselves():
-    for rel in ("imports/secrets.py", "tests/test_secrets.py"):
+    for rel in ("imports/book/secrets.py", "tests/test_secrets.py"):
         assert scan_text(rel, (ROOT / rel).read_text(encoding="utf-8")) == [], rel
 
 

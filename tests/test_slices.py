@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from imports.errors import UsageProblem
-from imports.slices import parse_slice
+from prompt_foo_loom.errors import UsageProblem
+from prompt_foo_loom.story.slices import parse_slice
 
 ITEMS = list(range(30))
 

@@ -7,10 +7,10 @@ import subprocess
 
 import pytest
 
-from imports.config import Workspace, open_workspace
-from imports.manifest import Entry
-from imports.model import Note, Skipped, Source
-from imports.sources import cli_entries, collect, decode, default_entries, language_for, tracked_files
+from prompt_foo_loom.config import Workspace, open_workspace
+from prompt_foo_loom.collect.manifest import Entry
+from prompt_foo_loom.model import Note, Skipped, Source
+from prompt_foo_loom.collect.sources import cli_entries, collect, decode, default_entries, language_for, tracked_files
 
 
 def path_entry(text: str, origin: str = "manifest", line: int = 1) -> Entry:

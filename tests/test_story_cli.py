@@ -10,7 +10,7 @@ import time
 import pytest
 
 from conftest import run_cli
-from imports.tokens import open_counter
+from prompt_foo_loom.tokens import open_counter
 
 POSTS = {
     "2024-02-01-start.md": "---\ntitle: Getting started\npermalink: /futureproof/start/\n"
@@ -187,9 +187,9 @@ def test_outside_git_the_compile_goes_on(tmp_path):
 
 
 def test_posts_setting_is_relative_to_the_repository_root(tmp_path):
-    from imports.config import Workspace
-    from imports.articles import posts_folder
-    from imports.errors import UsageProblem
+    from prompt_foo_loom.config import Workspace
+    from prompt_foo_loom.story.articles import posts_folder
+    from prompt_foo_loom.errors import UsageProblem
 
     (tmp_path / "journal").mkdir()
     ws = Workspace(root=tmp_path, in_git=False, settings={"posts": "journal"})

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imports.tokens import (Encoder, TokenCache, merge_unsafe_joins, open_counter,
+from prompt_foo_loom.tokens import (Encoder, TokenCache, merge_unsafe_joins, open_counter,
                             split_at_boundaries, is_safe_join)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,7 +90,7 @@ def test_auto_falls_back_offline_and_says_so(tmp_path):
 
 
 def test_unknown_encoding_is_a_usage_error(tmp_path):
-    from imports.errors import UsageProblem
+    from prompt_foo_loom.errors import UsageProblem
 
     with pytest.raises(UsageProblem, match="could not be loaded"):
         Encoder("no_such_encoding", tmp_path).info

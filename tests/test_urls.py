@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from imports.config import open_workspace
-from imports.manifest import Entry
-from imports.model import Note, Source
-from imports.urls import fetch_url
-from imports.sources import collect
+from prompt_foo_loom.config import open_workspace
+from prompt_foo_loom.collect.manifest import Entry
+from prompt_foo_loom.model import Note, Source
+from prompt_foo_loom.collect.urls import fetch_url
+from prompt_foo_loom.collect.sources import collect
 
 PAGES = {
     "/plain": (200, "text/plain; charset=utf-8", "héllo\n".encode("utf-8")),

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from ..compiler import Request, compile_book
+from ..book.pipeline import Request, compile_book
 from ..config import cache_dir, open_workspace
-from ..emit import emit
+from ..book.emit import emit
 from ..errors import PromptFooError, UsageProblem
-from ..gates import check_budget, check_secrets
-from ..intent import resolve_intent
-from ..manifest import DEFAULT_CHOP, read_manifest
+from ..book.gates import check_budget, check_secrets
+from ..collect.intent import resolve_intent
+from ..collect.manifest import DEFAULT_CHOP, read_manifest
 from ..model import Note
-from ..sources import cli_entries, default_entries
+from ..collect.sources import cli_entries, default_entries
 from ..tokens import open_counter
 from .common import stderr_console
 from .report import show_result
@@ -62,7 +62,7 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     entries, skipped, manifest = _entries(ws, chop, args, files, exclude, notes)
     story = gather_story(ws, counter, story_params)
     if story.changed_paths:
-        from ..manifest import Entry
+        from ..collect.manifest import Entry
 
         known = {e.text for e in entries}
         entries += [Entry(p, "path", origin="changed") for p in story.changed_paths if p not in known]

@@ -58,8 +58,8 @@ def _read(plan: Plan, root: Path, rel: str) -> str | None:
 def make_plan(root: Path, config, *, version: str | None, bump_part: str | None) -> Plan:
     """Versions and stamps as they should be, with what is stale and what is wrong."""
     from ..ascii_displays import assert_figurate_seal
-    from ..stamp import StampProblem, stamp_text
-    from ..versioning import VersionRuleError, bump, check_semver, read_version, set_version
+    from ..release.stamp import StampProblem, stamp_text
+    from ..release.versioning import VersionRuleError, bump, check_semver, read_version, set_version
 
     src = config.source
     text = (root / src.path).read_text(encoding="utf-8") if (root / src.path).is_file() else None
@@ -179,7 +179,7 @@ def main(check, dry_run, version, bump, commit, tag):
     """
     from ..ascii_displays import FIGURATE_REGISTRY, assert_figurate_seal
     from ..config import open_workspace
-    from ..release_config import load_release_config
+    from ..release.config import load_release_config
 
     if version and bump:
         raise UsageProblem("--version and --bump: give one or the other")

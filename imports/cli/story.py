@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from ..errors import UsageProblem
 from ..model import Note, StoryParts
 from ..printable import without_home
-from ..slices import parse_slice
+from ..story.slices import parse_slice
 
 if TYPE_CHECKING:  # the article and git modules load only when their options are used
-    from ..articles import Post, PostIndex
+    from ..story.articles import Post, PostIndex
 
 _HEAD = "HEAD"  # what a bare --diff / --changed means: compare with HEAD (uncommitted changes)
 
@@ -67,8 +67,8 @@ def _gather_posts(ws, counter, params: dict, parts: StoryParts) -> None:
         parts.notes.append(Note("-c adds the context shards of the posts chosen by -l, -a or --slug; "
                                 "none was given, so no shards were added (try -c -l '[-5:]')", "warn"))
         return
-    from ..articles import NO_FOLDER_HINT, open_index, posts_folder, read_post
-    from ..story_render import render_articles, render_story
+    from ..story.articles import NO_FOLDER_HINT, open_index, posts_folder, read_post
+    from ..story.render import render_articles, render_story
 
     list_slice = parse_slice(list_text, option="-l") if list_text else None
     article_slice = parse_slice(article_text, option="-a") if article_text else None
@@ -153,8 +153,8 @@ def _gather_git(ws, params: dict, parts: StoryParts) -> None:
     asked = [name for name, v in (("--diff", diff_ref), ("--log", log_count), ("--changed", changed_ref)) if v]
     if not asked:
         return
-    from ..gitctx import NotInGit, changed_files, open_repo, recent_commits, working_diff
-    from ..story_render import render_diff, render_log
+    from ..story.gitctx import NotInGit, changed_files, open_repo, recent_commits, working_diff
+    from ..story.render import render_diff, render_log
 
     try:
         repo = open_repo(ws.root) if ws.in_git else None

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .model import Source
+from ..model import Source
 
 LOCK_ENV = "PROMPT_FOO_COMPILE_LOCK"
 DEFAULT_TIMEOUT = 180.0

@@ -12,9 +12,9 @@ from typing import Callable
 
 import xxhash
 
-from .book import Section, join_sections
+from .render import Section, join_sections
 from .summary import HASH_LINE_PREFIX, Measures
-from .tokens import TokenCounter
+from ..tokens import TokenCounter
 
 MAX_PASSES = 64
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .ascii_displays import FIGURATE_REGISTRY
-from .errors import UsageProblem
+from ..ascii_displays import FIGURATE_REGISTRY
+from ..errors import UsageProblem
 from .versioning import RULES, rule_for
 
 TABLE = "[tool.prompt-foo.release]"

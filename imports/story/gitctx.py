@@ -11,9 +11,9 @@ from pathlib import Path
 
 import os
 
-from .errors import UsageProblem
-from .printable import shown_path
-from .story_render import Commit
+from ..errors import UsageProblem
+from ..printable import shown_path
+from .render import Commit
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's well-known empty tree
 

@@ -12,11 +12,11 @@ import os
 from pathlib import Path
 
 from .commands import DEFAULT_TIMEOUT, CommandInputMissing, expand_file_refs, run_command
-from .config import Workspace
-from .errors import UsageProblem
+from ..config import Workspace
+from ..errors import UsageProblem
 from .manifest import MANIFEST_NAME, Entry, entry_kind
-from .model import Collection, Note, Skipped, Source
-from .printable import shown_path, without_home
+from ..model import Collection, Note, Skipped, Source
+from ..printable import shown_path, without_home
 from .repo_files import default_reason, exclude_matcher, language_for, listing, walk
 
 EXPLICIT = ("manifest", "cli")  # written by the user: kept even when odd, and flagged

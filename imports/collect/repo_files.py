@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Callable
 
-from .config import Workspace
+from ..config import Workspace
 
 
 def listing(ws: Workspace) -> tuple[list[str], list[str]]:

@@ -15,8 +15,8 @@ import html
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .book import fence_for
-from .errors import PromptFooError
+from ..book.render import fence_for
+from ..errors import PromptFooError
 
 
 class StampProblem(PromptFooError):

@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import PromptFooError
+from ..errors import PromptFooError
 
 
 @dataclass
@@ -95,7 +95,7 @@ def emit(text: str, output: str | None, use_clipboard: bool, backend: str | None
             raise PromptFooError(f"could not write {output}: {exc.strerror or exc}") from None
         out.destinations.append(output)
     if use_clipboard:
-        from .clipboard import ClipboardUnavailable, copy
+        from ..clipboard import ClipboardUnavailable, copy
 
         try:
             used = copy(text, backend)

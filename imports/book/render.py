@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Source
+from ..model import Source
 
 SECTION_ORDER = (
     "Manifest",
@@ -136,7 +136,7 @@ def _chop_line(label: str) -> str:
 def _chop_entry(label: str, kind: str | None) -> str:
     """The chop line that reads back as this source: a file named "!x" is written "./!x" so it
     is never taken for a command; a name the grammar cannot hold ('#', '<--') is switched off."""
-    from .manifest import parse_chop
+    from ..collect.manifest import parse_chop
 
     is_file = kind in ("file", "notebook")
     for line in (label, "./" + label) if is_file and not label.startswith(("/", "~")) else (label,):

@@ -5,7 +5,7 @@ Each raises (BudgetExceeded, exit 3; SecretsFound, exit 5) before anything is em
 
 from __future__ import annotations
 
-from .errors import BudgetExceeded, SecretsFound
+from ..errors import BudgetExceeded, SecretsFound
 from pathlib import Path
 
 from .secrets import Finding, allowed, describe_how_to_allow

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .errors import UsageProblem
+from ..errors import UsageProblem
 from .manifest import read_string_var
-from .printable import clean_text
+from ..printable import clean_text
 
 DEFAULT_INTENT = ("Review the context above. Summarise what this code does, point out anything that "
                   "looks wrong, and propose the next small step as patch blocks.")

@@ -7,8 +7,8 @@ import socket
 import urllib.error
 import urllib.request
 
-from . import __version__
-from .model import Source
+from .. import __version__
+from ..model import Source
 
 DEFAULT_TIMEOUT = 20.0
 MAX_BYTES = 5_000_000

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import xxhash
 
-from .config import cache_dir
+from ..config import cache_dir
 
 VERSION = 1
 RACY_NS = 2_000_000_000  # 2 s: covers coarse (FAT, some network) filesystem timestamps

@@ -14,9 +14,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .article_cache import ArticleCache, cache_path, content_hash, now_ns
-from .errors import UsageProblem
-from .model import Note
+from .cache import ArticleCache, cache_path, content_hash, now_ns
+from ..errors import UsageProblem
+from ..model import Note
 
 POST_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.(?:md|markdown)$")
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.DOTALL | re.MULTILINE)

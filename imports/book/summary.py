@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import Note, Skipped
+from ..model import Note, Skipped
 
 HASH_LINE_PREFIX = "book xxh3: "
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .book import fenced
+from ..book.render import fenced
 
 if TYPE_CHECKING:
     from .articles import Post

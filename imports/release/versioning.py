@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from .errors import PromptFooError, UsageProblem
+from ..errors import PromptFooError, UsageProblem
 
 _LINE_RULES = {
     "python": (re.compile(r"""^__version__\s*=\s*(["'])(?P<v>[^"'\n]*)\1""", re.M),

@@ -9,18 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .ascii_displays import FigurateResult, assert_figurate_seal
-from .book import SECTION_ORDER, Section, body_text, codebase_body, fenced, recapture_body, section
-from .canary import canary_instruction
-from .config import Workspace
-from .manifest import Entry
-from .model import Collection, Note, Skipped, StoryParts
-from .printable import clean_text, shown_path, without_home
+from ..ascii_displays import FigurateResult, assert_figurate_seal
+from .render import SECTION_ORDER, Section, body_text, codebase_body, fenced, recapture_body, section
+from ..canary import canary_instruction
+from ..config import Workspace
+from ..collect.manifest import Entry
+from ..model import Collection, Note, Skipped, StoryParts
+from ..printable import clean_text, shown_path, without_home
 from .settle import settle
-from .sources import collect, tracked_files
+from ..collect.sources import collect, tracked_files
 from .summary import Facts, Item, Measures, SelfDescription
-from .textdata import load_template
-from .tokens import TokenCounter
+from ..textdata import load_template
+from ..tokens import TokenCounter
 from .tree import render_tree
 
 BOOK_HEADER = "# Context book (prompt-foo)\n\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import UsageProblem
+from ..errors import UsageProblem
 
 _INT = r"\s*(-?\d+)?\s*"
 _SLICE = re.compile(rf"^\[?{_INT}(?::{_INT}(?::{_INT})?)?\]?$")

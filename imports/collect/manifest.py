@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UsageProblem
-from .model import Note
+from ..errors import UsageProblem
+from ..model import Note
 
 DEFAULT_CHOP = "AI_PHOOEY_CHOP"
 MANIFEST_NAME = "foo_files.py"
