@@ -26,6 +26,10 @@ def isolated_env(tmp_path_factory, monkeypatch):
         encoding="utf-8",
     )
     monkeypatch.setenv("PROMPT_FOO_CACHE", str(home / "cache"))
+    # The user's own config and state (trust records, profiles) live in the fake home too.
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PROMPT_FOO_CONFIG", str(home / "config" / "prompt-foo" / "config.toml"))
+    monkeypatch.setenv("PROMPT_FOO_STATE", str(home / "state" / "prompt-foo"))
     monkeypatch.setenv("PROMPT_FOO_ENCODING", "cl100k_base")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
