@@ -9,6 +9,7 @@ import click
 from .. import __version__
 from ..errors import EXIT_CODES_HELP, UsageProblem
 from ..release.plan import Plan, ReleaseRefused, dirty_paths, make_plan, unified_diff, write_all
+from ..release.versioning import BUMPS
 from .common import reports_errors
 
 
@@ -20,13 +21,20 @@ def _bullets(lines: list[str]) -> str:
                epilog=EXIT_CODES_HELP)
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 listing every stale stamp and version.")
 @click.option("--dry-run", is_flag=True, help="Print the unified diff of what would change; write nothing.")
-@click.option("--version", "version", metavar="X.Y.Z", help="Set this version in the source and every follower.")
-@click.option("--bump", type=click.Choice(["major", "minor", "patch"]), help="Bump the version.")
+@click.option("--set-version", "--version", "version", metavar="VERSION",
+              help="Set this PEP 440 version (1.2.3, 3.2.0.dev0, 1.2.3rc1) in the source and every "
+                   "follower.")
+@click.option("--bump", type=click.Choice(list(BUMPS)),
+              help="Bump the version (PEP 440): " + "; ".join(f"{k}: {v}" for k, v in BUMPS.items())
+                   + ". A bump that is your call is refused, naming the ones that apply.")
 @click.option("--commit", is_flag=True, help="Commit exactly the changed files, naming the version.")
+@click.option("-m", "--message", metavar="TEXT",
+              help="The release commit's message (with --commit); {version} and {old_version} are "
+                   "filled in. Default: 'Release {version}: …'.")
 @click.option("--tag", is_flag=True, help="Add an annotated tag for the version (an existing one is refused).")
 @click.version_option(__version__, "-V", prog_name="foo-release")
 @reports_errors
-def main(check, dry_run, version, bump, commit, tag):
+def main(check, dry_run, version, bump, commit, tag, message):
     """Stamp the canonical seals and sync the version across the repository, as configured in
     [tool.prompt-foo.release] of pyproject.toml. Every seal is asserted first; the tree must be
     clean apart from the files this step writes; all changes are computed, then written at once.
@@ -36,20 +44,29 @@ def main(check, dry_run, version, bump, commit, tag):
       foo-release --check                      # CI / pre-commit: exit 1 if anything is stale
       foo-release --dry-run --bump minor       # show the diff
       foo-release --bump patch --commit --tag  # the release commit and its tag
+      foo-release --bump dev                   # 3.2.0.dev0 -> 3.2.0.dev1
+      foo-release --set-version 2.0.0rc1 --commit -m "Release {version}"
     """
-    from ..ascii_displays import FIGURATE_REGISTRY, assert_figurate_seal
     from ..config import open_workspace
+    from ..project_seals import load_catalogue
     from ..release.config import load_release_config
 
     if version and bump:
-        raise UsageProblem("--version and --bump: give one or the other")
-    if check and (dry_run or version or bump or commit or tag):
+        raise UsageProblem("--set-version and --bump: give one or the other")
+    if check and (dry_run or version or bump or commit or tag or message):
         raise UsageProblem("--check changes nothing; it cannot be combined with other options")
+    if message is not None and not commit:
+        raise UsageProblem("-m/--message is the release commit's message: it needs --commit")
+    if message is not None and not message.strip():
+        raise UsageProblem("-m/--message: the commit message is empty")
     ws = open_workspace()
-    config = load_release_config(ws.settings)
-    for name in sorted(FIGURATE_REGISTRY):
-        assert_figurate_seal(name)  # SealDrift (exit 4) before anything else happens
-    plan = make_plan(ws.root, config, version=version, bump_part=bump)
+    seals = load_catalogue(ws.root, ws.settings)  # the repository's own seals, and the built-in
+    config = load_release_config(ws.settings, seals.names)
+    for name in seals.names:
+        seals.assert_seal(name)  # SealDrift (exit 4) before anything else happens
+    plan = make_plan(ws.root, config, version=version, bump_part=bump, catalogue=seals)
+    for note in plan.notes:
+        click.echo(f"note: {note}", err=True)
     if plan.problems:
         stale = ("\nstale (run foo-release to fix):\n" + _bullets(plan.stale)
                  if check and plan.stale else "")  # --check lists everything it knows
@@ -95,12 +112,17 @@ def main(check, dry_run, version, bump, commit, tag):
         raise ReleaseRefused("--commit would also commit changes this step did not make:\n"
                              + _bullets(mixed), hint="Commit or put them aside, then run again.")
     write_all(ws.root, plan)
+    if plan.new_version != plan.old_version:
+        how = f" (--bump {bump})" if bump else ""
+        click.echo(f"version {plan.old_version} -> {plan.new_version}{how}", err=True)
     for rel in plan.changed:
         click.echo(f"wrote {rel}")
     if commit and plan.changed:
         what = (f"version {plan.old_version} -> {plan.new_version}"
                 if plan.new_version != plan.old_version else f"version {plan.new_version}")
-        _commit_or_undo(repo, ws.root, plan, f"Release {plan.new_version}: {what}, stamps refreshed")
+        text = (message.replace("{version}", plan.new_version).replace("{old_version}", plan.old_version)
+                if message is not None else f"Release {plan.new_version}: {what}, stamps refreshed")
+        _commit_or_undo(repo, ws.root, plan, text)
         click.echo(f"committed {len(plan.changed)} files: {repo.head.commit.hexsha[:10]}")
     elif commit:
         click.echo("nothing changed; no commit")

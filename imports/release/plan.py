@@ -30,6 +30,7 @@ class Plan:
     stale: list[str] = field(default_factory=list)  # what --check reports
     drift: list[str] = field(default_factory=list)  # followers disagreeing before a bump
     problems: list[str] = field(default_factory=list)  # refusals: sentinels missing, rules unmatched
+    notes: list[str] = field(default_factory=list)  # followers that compute their version: left alone
 
     @property
     def changed(self) -> list[str]:
@@ -55,20 +56,26 @@ def _read(plan: Plan, root: Path, rel: str) -> str | None:
     return plan.texts[rel]
 
 
-def make_plan(root: Path, config, *, version: str | None, bump_part: str | None) -> Plan:
-    """Versions and stamps as they should be, with what is stale and what is wrong."""
-    from ..ascii_displays import assert_figurate_seal
+def make_plan(root: Path, config, *, version: str | None, bump_part: str | None,
+              catalogue=None) -> Plan:
+    """Versions and stamps as they should be, with what is stale and what is wrong.
+
+    ``catalogue``: the repository's seals (project_seals.Catalogue; the built-in ones if None)."""
+    from ..project_seals import Catalogue
     from .stamp import StampProblem, stamp_text
-    from .versioning import VersionRuleError, bump, check_semver, read_version, set_version
+    from .versioning import (ComputedVersion, VersionRuleError, bump, check_version, read_version,
+                             set_version)
+
+    catalogue = catalogue or Catalogue()
 
     src = config.source
     text = (root / src.path).read_text(encoding="utf-8") if (root / src.path).is_file() else None
     if text is None:
         raise ReleaseRefused(f"the version source {src.path} does not exist "
                              "([tool.prompt-foo.release] version_source)")
-    current = read_version(src.rule, text, src.path)
+    current = read_version(src.rule, text, src.path, src.pattern)  # ComputedVersion: exit 1
     if version is not None:
-        check_semver(version, "--version")
+        check_version(version, "--set-version")
     new = version or (bump(current, bump_part) if bump_part else current)
     plan = Plan(current, new)
     for vf in (src, *config.followers):
@@ -76,18 +83,20 @@ def make_plan(root: Path, config, *, version: str | None, bump_part: str | None)
         if body is None:
             continue
         try:
-            have = read_version(vf.rule, body, vf.path)
+            have = read_version(vf.rule, body, vf.path, vf.pattern)
             if vf is not src and have != current:
                 plan.drift.append(f"{vf.path}: version {have}, but {src.path} says {current}")
             if have != new:
-                plan.texts[vf.path] = set_version(vf.rule, body, vf.path, new)
+                plan.texts[vf.path] = set_version(vf.rule, body, vf.path, new, vf.pattern)
                 if vf is not src and version is None and bump_part is None:
                     plan.stale.append(f"{vf.path}: version {have}, but {src.path} says {current}")
+        except ComputedVersion as exc:  # a flake reading pyproject.toml follows by itself
+            plan.notes.append(exc.message + "; left as it is")
         except VersionRuleError as exc:
             plan.problems.append(exc.message)
     for rel, seals in config.stamps:
         for name in seals:
-            art = assert_figurate_seal(name).ai  # a drifted seal is never stamped (exit 4)
+            art = catalogue.assert_seal(name).ai  # a drifted seal is never stamped (exit 4)
             body = _read(plan, root, rel)
             if body is None:
                 continue
