@@ -79,7 +79,7 @@ def test_the_readme_walkthrough(git_repo, tmp_path):
     out = tmp_path / "book.md"
     r = run_cli("prompt_foo.py", "--no-clipboard", "-o", str(out), "Go.", cwd=repo.root)
     assert (r.returncode, out.exists()) == (4, False)
-    assert "line 3 (seals/art.py:" in r.stderr and "changed: |    |[] |" in r.stderr
+    assert "line 3 (seals/art.py:14): changed: |    |[] |     every space counted|" in r.stderr
     assert run_cli("release.py", "--check", cwd=repo.root).returncode == 4
     repo.git("checkout", "--", "seals/art.py")
 
