@@ -202,3 +202,13 @@ def test_new_seal_writes_a_starter_entry_that_reledgers(git_repo):
     assert run_cli("prompt_foo.py", "--check-seals", cwd=git_repo.root).returncode == 0
     dup = run_cli("prompt_foo.py", "--new-seal", "beacon", cwd=git_repo.root)
     assert dup.returncode == 2 and "already have it" in dup.stderr
+
+
+def test_new_seal_without_a_seals_table_says_what_to_add(git_repo):
+    r = run_cli("prompt_foo.py", "--new-seal", "lighthouse", cwd=git_repo.root)
+    assert r.returncode == 2
+    assert r.stderr == ('prompt-foo: usage error: --new-seal: pyproject.toml has no '
+                        '[tool.prompt-foo.seals] art = "..."\n'
+                        'Add [tool.prompt-foo.seals] with art = "seals/art.py", '
+                        'ledger = "seals/seals.json".\n')
+    assert not (git_repo.root / "seals").exists()
