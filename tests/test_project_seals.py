@@ -212,3 +212,16 @@ def test_new_seal_without_a_seals_table_says_what_to_add(git_repo):
                         'Add [tool.prompt-foo.seals] with art = "seals/art.py", '
                         'ledger = "seals/seals.json".\n')
     assert not (git_repo.root / "seals").exists()
+
+
+def test_project_art_renders_in_colour_for_people_with_the_same_characters(lamp):
+    import tomllib
+
+    from prompt_foo_loom.project_seals import load_catalogue
+
+    assert run_cli("prompt_foo.py", "--reledger", "lighthouse", "--yes", cwd=lamp.root).returncode == 0
+    settings = tomllib.loads(PYPROJECT)["tool"]["prompt-foo"]
+    seal = load_catalogue(lamp.root, settings).figurate("lighthouse")
+    assert (seal.ai, seal.human.plain, seal.drift) == (LIGHTHOUSE_AI, LIGHTHOUSE_AI, False)
+    styles = {str(span.style) for span in seal.human.spans}
+    assert {"bold cyan", "bold white", "dim", "bold yellow"} <= styles
