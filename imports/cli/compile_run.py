@@ -14,7 +14,7 @@ from ..collect.sources import cli_entries, default_entries
 from ..tokens import open_counter
 from .common import stderr_console
 from .report import show_result
-from .story import gather_story
+from ..story.gather import gather_story
 
 
 def _entries(ws, chop, args, files, exclude, notes):
