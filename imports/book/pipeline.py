@@ -6,7 +6,7 @@ Gates (budget, secrets) and emission are separate stages the CLI runs afterwards
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from ..ascii_displays import FigurateResult, assert_figurate_seal
@@ -14,13 +14,14 @@ from .render import SECTION_ORDER, Section, body_text, codebase_body, fenced, re
 from ..canary import canary_instruction
 from ..config import Workspace
 from ..collect.manifest import Entry
-from ..model import Collection, Note, Skipped, StoryParts
+from ..model import Collection, Note, Skipped, Source, StoryParts
 from ..printable import clean_text, shown_path, without_home
 from .settle import settle
 from ..collect.sources import collect, tracked_files
 from .summary import Facts, Item, Measures, SelfDescription
 from ..textdata import load_template
 from ..tokens import TokenCounter
+from .profiles import Profile
 from .tree import render_tree
 
 BOOK_HEADER = "# Context book (prompt-foo)\n\n"
@@ -41,6 +42,14 @@ class Request:
     notes: list[Note] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)  # left out before collect (default selection)
     top_n: int = 10
+    remarks: list[str] = field(default_factory=list)  # for the Manifest: the manifest's prose lines, overlay
+    exclude: list[str] = field(default_factory=list)  # applies to what include globs match
+    context_only: bool = False  # file bodies left out
+    line_numbers: bool = False  # "N: " before every line of every file (review only)
+    frame: str = "full"  # "full" (patch answers) | "lean" (read-only)
+    profile: Profile | None = None  # client-safe disclosure
+    reason: str | None = None
+    whole_repo: bool = False  # the default pack (no manifest, no -f): the recapture is one sentence
 
 
 @dataclass
@@ -74,8 +83,9 @@ def _seal_block(seal: FigurateResult) -> str:
             + fenced(seal.ai))
 
 
-def prompt_body(ws: Workspace, seals: dict[str, FigurateResult], intent: str) -> str:
-    instructions = load_template("instructions.md", ws.root)
+def prompt_body(ws: Workspace, seals: dict[str, FigurateResult], intent: str, frame: str = "full") -> str:
+    """The answer frame (full: patch blocks; lean: read-only, no patch instructions), then the request."""
+    instructions = load_template("instructions.md" if frame == "full" else "instructions_lean.md", ws.root)
     piano = seals.get("player_piano")
     instructions = instructions.replace("{{PLAYER_PIANO}}", _seal_block(piano) if piano else "")
     instructions = instructions.replace("{{CANARY}}", canary_instruction())
@@ -86,7 +96,11 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
                  progress: Callable[[int, int], None] | None = None) -> Compiled:
     seals = assert_seals()
     by_name = {s.name: s for s in seals}
-    col = collect(ws, req.entries)
+    col = collect(ws, req.entries, exclude=req.exclude)
+    if req.line_numbers:
+        col.sources = [numbered(s) for s in col.sources]
+    if req.profile is not None:  # before counting, so every count is of the text the book holds
+        col.sources = [_scrubbed(s, req.profile) for s in col.sources]
     tokens = count_sources(counter, [body_text(s.text) for s in col.sources], progress)
     notes = [Note(without_home(n.text), n.level) for n in (*req.notes, *req.story.notes, *col.notes)]
 
@@ -99,12 +113,13 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
         "Story": section("Story", req.story.story and clean_text(req.story.story)),  # post names may not be UTF-8
         "File Tree": section("File Tree", fenced(tree) if tree else None),
         "Articles": section("Articles", req.story.articles and clean_text(req.story.articles)),
-        "Codebase": section("Codebase", codebase_body(col.sources, tokens)),
+        "Codebase": section("Codebase", CONTEXT_ONLY if req.context_only else codebase_body(col.sources, tokens)),
         "Diff": section("Diff", fenced(req.story.diff, "diff") if req.story.diff else None),
         "Log": section("Log", req.story.log),
         "Context Recapture": section("Context Recapture",
+                                     WHOLE_REPO_RECAPTURE if req.whole_repo and labels else
                                      recapture_body(labels, req.chop, [s.kind for s in col.sources])),
-        "Prompt": section("Prompt", prompt_body(ws, by_name, req.prompt)),
+        "Prompt": section("Prompt", prompt_body(ws, by_name, req.prompt, req.frame)),
     }
     if req.story.diff is not None and not req.story.diff:
         static["Diff"] = section("Diff", "No changes: the working tree matches the compared revision.\n")
@@ -117,6 +132,8 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
         notes=notes,
         seals=[f"{s.name} crc32=0x{s.crc:08x} drift=0" for s in seals],
         top_n=req.top_n,
+        remarks=list(req.remarks),
+        disclosure=_disclosure(req),
     )
 
     describe = SelfDescription(facts)
@@ -125,5 +142,48 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
         return {"Manifest": section("Manifest", describe.manifest(m)),
                 "Summary": section("Summary", describe.summary(m))}
 
+    if req.profile is not None:  # every byte: the story, prompt, notes and command line too
+        scrub = req.profile.scrub
+        static = {name: Section(sec.name, [scrub(x) for x in sec.segments]) for name, sec in static.items()}
+        plain_dynamic = dynamic
+
+        def dynamic(m: Measures) -> dict[str, Section]:
+            return {name: Section(sec.name, [scrub(x) for x in sec.segments])
+                    for name, sec in plain_dynamic(m).items()}
+
     text, measures = settle(static, dynamic, SECTION_ORDER, counter, BOOK_HEADER)
     return Compiled(text, measures, facts, col, seals)
+
+
+CONTEXT_ONLY = ("File bodies left out (--context-only): the Manifest lists every file with its tokens, "
+                "the File Tree shows where each sits. Ask for what you need under NEXT CONTEXT.\n")
+WHOLE_REPO_RECAPTURE = ("Whole-repository pack (no foo_files.py): run prompt-foo again with the same --exclude "
+                        "globs to rebuild it; the files are listed in the Manifest.\n")
+
+
+def numbered(src: Source) -> Source:
+    """A file's text with "N: " before each line (review mode); other sources are unchanged."""
+    if src.kind not in ("file", "notebook") or not src.text:
+        return src
+    lines = src.text.split("\n")
+    trailing = lines[-1] == ""
+    width = len(str(len(lines) - trailing))
+    text = "\n".join(f"{i:>{width}}: {line}" for i, line in enumerate(lines[:-1] if trailing else lines, 1))
+    return replace(src, text=text + ("\n" if trailing else ""), lang=src.lang,
+                   flags=(*src.flags, "line numbers added for review; not the file's text"))
+
+
+def _scrubbed(src: Source, profile: Profile) -> Source:
+    return replace(src, label=profile.scrub(src.label), text=profile.scrub(src.text),
+                   path=profile.scrub(src.path) if src.path else src.path)
+
+
+def _disclosure(req: Request) -> list[str]:
+    lines = []
+    if req.profile is not None:
+        lines.append(f"Disclosure profile: {req.profile.describe()}")
+    if req.reason:
+        lines.append(f"Reason for sharing: {req.reason}")
+    if req.frame == "lean":
+        lines.append("Frame: lean (read-only: answer in prose, no patch blocks)")
+    return lines

@@ -40,7 +40,8 @@ def _gather_posts(ws, counter, params: dict, parts: StoryParts) -> None:
 
     list_slice = parse_slice(list_text, option="-l") if list_text else None
     article_slice = parse_slice(article_text, option="-a") if article_text else None
-    folder, _origin = posts_folder(ws, params.get("posts"))
+    target = blog_target(params.get("target"))
+    folder, _origin = posts_folder(ws, params.get("posts") or target.get("posts"))
     if folder is None:
         parts.notes.append(Note(NO_FOLDER_HINT, "warn"))
         sentence = NO_FOLDER_HINT[0].upper() + NO_FOLDER_HINT[1:] + ".\n"
@@ -51,11 +52,19 @@ def _gather_posts(ws, counter, params: dict, parts: StoryParts) -> None:
     cache.save()
     parts.notes.extend(index.notes)
     shown = _shown(folder, ws.root)
-    base_url = str(params.get("base_url") or ws.setting("base_url") or "") or None
+    base_url = str(params.get("base_url") or target.get("base_url") or ws.setting("base_url") or "") or None
     listed = index.posts[list_slice] if list_slice else []
     if list_slice:
-        parts.story = render_story(listed, len(index.posts), shown, f"-l {list_text}", base_url)
+        if listed or not index.posts:
+            long = bool(params.get("story_long"))
+            keywords = {} if long else _shard_keywords(index, listed)
+            parts.story = render_story(listed, len(index.posts), shown, f"-l {list_text}", base_url,
+                                       long=long, keywords=keywords, by_slug=bool(params.get("by_slug")))
+        else:
+            parts.story = _out_of_range("-l", list_text, len(index.posts), shown, parts.notes)
     included = index.posts[article_slice] if article_slice else []
+    if article_slice and not included and index.posts:
+        parts.articles = _out_of_range("-a", article_text, len(index.posts), shown, parts.notes)
     included = _dedupe(included + _by_slug(index, slugs))
     shards: list[tuple[str, str]] = []
     if shards_wanted:
@@ -65,6 +74,63 @@ def _gather_posts(ws, counter, params: dict, parts: StoryParts) -> None:
     # No cache statistics here: a warm compile must produce the same book as a cold one.
     parts.notes.append(Note(f"posts: {len(index.posts)} in {shown}; {len(listed)} listed, "
                             f"{len(included)} included, {len(shards)} shards"))
+
+
+def blog_target(name: str | None) -> dict:
+    """[targets.NAME] of the user's config: {"posts": folder, "base_url": url} ({} without -t)."""
+    if not name:
+        return {}
+    from ..userconf import config_file, user_table
+
+    targets = user_table("targets")
+    if name not in targets:
+        known = ", ".join(sorted(targets)) or "none"
+        raise UsageProblem(f"-t {name}: no blog named {name!r} in {without_home(str(config_file()))} "
+                           f"(targets there: {known})",
+                           hint=f'Add [targets.{name}] with posts = "~/path/to/_posts" (and base_url = '
+                                '"https://…") to your prompt-foo config.')
+    table = targets[name]
+    if not isinstance(table, dict) or not isinstance(table.get("posts"), str):
+        raise UsageProblem(f"{without_home(str(config_file()))}: [targets.{name}] needs posts = \"FOLDER\"",
+                           hint='e.g. posts = "~/blog/_posts", base_url = "https://example.com"')
+    posts = Path(table["posts"]).expanduser()
+    if not posts.is_dir():
+        raise UsageProblem(f"-t {name}: its posts folder {without_home(str(posts))} does not exist",
+                           hint=f"Fix posts under [targets.{name}] in {without_home(str(config_file()))}.")
+    base = table.get("base_url")
+    return {"posts": str(posts), "base_url": base if isinstance(base, str) else None}
+
+
+def _out_of_range(option: str, text: str, total: int, shown: str, notes: list[Note]) -> str:
+    """What an empty slice of a non-empty blog says: the range that does exist."""
+    sentence = (f"{option} {text} selects no post: {shown} has {total} posts, indices 0 to {total - 1} "
+                f"(or -{total} to -1), oldest first. Try {option} '[-5:]' or {option} '[:]'.")
+    notes.append(Note(sentence, "warn"))
+    return sentence + "\n"
+
+
+def _shard_keywords(index: PostIndex, posts: list[Post], limit: int = 6) -> dict[str, tuple[str, ...]]:
+    """The first keywords (``kw`` then ``sub``) of each post's _context/<stem>.json, when it has one.
+    A shard that cannot be read is simply not used here; -c reports it."""
+    found: dict[str, tuple[str, ...]] = {}
+    folder = index.folder / "_context"
+    if not folder.is_dir():
+        return found
+    for post in posts:
+        try:
+            data = json.loads((folder / f"{post.stem}.json").read_bytes())
+        except (OSError, ValueError):
+            continue
+        words: list[str] = []
+        for key in ("kw", "sub"):
+            value = data.get(key) if isinstance(data, dict) else None
+            for word in value if isinstance(value, list) else ():
+                word = " ".join(str(word).split())
+                if word and word not in words:
+                    words.append(word)
+        if words:
+            found[post.stem] = tuple(words[:limit])
+    return found
 
 
 def _shown(folder: Path, root: Path) -> str:
@@ -82,17 +148,32 @@ def _dedupe(posts: list[Post]) -> list[Post]:
 
 
 def _by_slug(index: PostIndex, slugs: tuple[str, ...]) -> list[Post]:
-    """Posts named by slug (or by file name or stem); an unknown name is a usage error."""
+    """Posts named by slug, file name or stem, a path to the post file, or its URL (matched by
+    permalink, else by the URL's last segment); an unknown name is a usage error."""
     names: dict[str, Post] = {}
     for post in index.posts:
         for key in (post.slug, post.stem, post.name):
             names.setdefault(key, post)
+    by_link = {p.permalink.strip("/"): p for p in index.posts if p.permalink}
     chosen = []
-    for slug in slugs:
+    for given in slugs:
+        slug = given
+        if "://" in given:
+            from urllib.parse import urlsplit
+
+            link = urlsplit(given).path.strip("/")
+            for suffix in ("/index.md", "/index.html", ".html", "/index"):
+                link = link.removesuffix(suffix)
+            if link in by_link or "/" + link in by_link:
+                chosen.append(by_link.get(link) or by_link["/" + link])
+                continue
+            slug = link.rsplit("/", 1)[-1]
+        elif "/" in given or given.endswith((".md", ".markdown")):
+            slug = given.rstrip("/").rsplit("/", 1)[-1]
         if slug not in names:
             close = difflib.get_close_matches(slug, [p.slug for p in index.posts], n=3)
             hint = f"Did you mean: {', '.join(close)}?" if close else "List them with -l '[:]'."
-            raise UsageProblem(f"--slug {slug}: no post with that slug in {index.folder}.", hint=hint)
+            raise UsageProblem(f"--slug {given}: no post with that slug in {index.folder}.", hint=hint)
         chosen.append(names[slug])
     return chosen
 

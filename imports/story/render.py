@@ -31,6 +31,14 @@ def post_url(post: Post, base_url: str | None) -> str:
     return base_url.rstrip("/") + "/" + post.permalink.lstrip("/")
 
 
+def dense_line(post: Post, keywords: tuple[str, ...] = (), by_slug: bool = False) -> str:
+    """``date name | title`` then ``| kw, …`` when the post has a shard: one line per post.
+    The name is the permalink (the post's address on the site), or the slug without one."""
+    name = post.slug if by_slug or not post.permalink else post.permalink
+    line = f"{post.date} {name} | {post.title}"
+    return line + (f" | {', '.join(keywords)}" if keywords else "")
+
+
 def story_line(post: Post, base_url: str | None) -> str:
     """``[date] URL | title | N tokens`` then, when present, the description and keywords."""
     line = f"[{post.date}] {post_url(post, base_url)} | {post.title} | {post.tokens:,} tokens"
@@ -41,13 +49,24 @@ def story_line(post: Post, base_url: str | None) -> str:
     return line
 
 
-def render_story(posts: list[Post], total: int, folder: str, selection: str, base_url: str | None) -> str:
-    """The Story body: a heading line, then one entry per selected post, oldest first."""
+def render_story(posts: list[Post], total: int, folder: str, selection: str, base_url: str | None,
+                 *, long: bool = False, keywords: dict[str, tuple[str, ...]] | None = None,
+                 by_slug: bool = False) -> str:
+    """The Story body: a heading line, then one entry per selected post, oldest first.
+    Dense by default (one line a post); ``long`` gives URL, token count, description, keywords."""
     head = (f"{len(posts)} of {total} posts in {folder}, oldest first (selected {selection}); "
             f"{sum(p.tokens for p in posts):,} tokens in full.")
     if not posts:
         return head + "\n"
-    return head + "\n\n" + "\n".join(story_line(p, base_url) for p in posts) + "\n"
+    if long:
+        return head + "\n\n" + "\n".join(story_line(p, base_url) for p in posts) + "\n"
+    keywords = keywords or {}
+    shape = ("One line per post: date, " + ("slug" if by_slug else "permalink (or slug)") + " | title"
+             + (" | keywords from its context shard" if keywords else "") + ". Add --story-long for "
+             "descriptions, URLs and token counts."
+             + (f" Permalinks are under {base_url.rstrip('/')}." if base_url and not by_slug else ""))
+    return (head + "\n" + shape + "\n\n"
+            + "\n".join(dense_line(p, keywords.get(p.stem, ()), by_slug) for p in posts) + "\n")
 
 
 def render_articles(articles: list[tuple[str, str]], shards: list[tuple[str, str]]) -> str:
