@@ -185,9 +185,9 @@ def test_dense_story_from_a_named_target_with_slug_paths_and_urls(repo, blog):
              "--slug", "https://work.example/futureproof/alpha/", "Go.")
     assert r.returncode == 0, r.stderr
     story = section(r.stdout, "Story").splitlines()
-    assert story[3:] == ["2024-03-01 /futureproof/alpha/ | Alpha post | nix, htmx, flakes",
+    assert story[3:] == ["2024-03-01 /futureproof/alpha | Alpha post | nix, htmx, flakes",
                          "2024-03-02 beta | Beta post"]
-    assert "Permalinks are under https://work.example." in story[1]
+    assert story[1].endswith("Permalinks are under https://work.example")
     articles = section(r.stdout, "Articles")
     assert "--- START: Article: 2024-03-02-beta.md ---" in articles
     assert "--- START: Article: 2024-03-01-alpha.md ---" in articles
@@ -317,3 +317,14 @@ def test_json_result_describes_the_compile(repo):
     assert any("missing.py does not exist" in w for w in result["findings"]["warnings"])
     clash = run_cli("prompt_foo.py", "--no-clipboard", "-o", "-", "--json", "Go.", cwd=repo.root)
     assert clash.returncode == 2 and "--json and -o - both want stdout" in clash.stderr
+
+
+def test_dense_lines_say_a_shared_permalink_folder_once():
+    from prompt_foo_loom.story.articles import Post
+    from prompt_foo_loom.story.render import render_story
+
+    posts = [Post("2024-01-01-a.md", "a", "2024-01-01", "A", permalink="/futureproof/nix-flakes/"),
+             Post("2024-01-02-b.md", "b", "2024-01-02", "B", permalink="/futureproof/htmx/")]
+    text = render_story(posts, 2, "_posts/", "-l [:]", "https://blog.example/", keywords={"2024-01-02-b": ("x",)})
+    assert text.splitlines()[1].endswith("Permalinks are under https://blog.example/futureproof/")
+    assert text.splitlines()[3:] == ["2024-01-01 nix-flakes | A", "2024-01-02 htmx | B | x"]

@@ -109,7 +109,7 @@ def _out_of_range(option: str, text: str, total: int, shown: str, notes: list[No
     return sentence + "\n"
 
 
-def _shard_keywords(index: PostIndex, posts: list[Post], limit: int = 6) -> dict[str, tuple[str, ...]]:
+def _shard_keywords(index: PostIndex, posts: list[Post], limit: int = 4) -> dict[str, tuple[str, ...]]:
     """The first keywords (``kw`` then ``sub``) of each post's _context/<stem>.json, when it has one.
     A shard that cannot be read is simply not used here; -c reports it."""
     found: dict[str, tuple[str, ...]] = {}
