@@ -315,6 +315,10 @@ def test_json_result_describes_the_compile(repo):
     assert result["missing"] == ["$HOME/notes.txt", "git log -n 3 | cat", "missing.py"]
     assert [s["name"] for s in result["seals"]] == ["white_rabbit", "player_piano"]
     assert any("missing.py does not exist" in w for w in result["findings"]["warnings"])
+    refused = run_cli("prompt_foo.py", "--no-clipboard", "-o", str(out), "--json", "--strict", "Go.", cwd=repo.root)
+    assert refused.returncode == 1
+    error = json.loads(refused.stdout)
+    assert error["ok"] is False and error["exit_code"] == 1 and error["error"].startswith("--strict: 3 manifest")
     clash = run_cli("prompt_foo.py", "--no-clipboard", "-o", "-", "--json", "Go.", cwd=repo.root)
     assert clash.returncode == 2 and "--json and -o - both want stdout" in clash.stderr
 

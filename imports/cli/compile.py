@@ -99,13 +99,20 @@ def main(prompt, output, no_clipboard, clipboard_backend, chop, args, files, exc
 
     controls, more_files = daily_controls(story_params, output)
     argv = sys.argv[1:]
-    run_compile(
-        prompt=prompt, output=output, no_clipboard=no_clipboard, clipboard_backend=clipboard_backend,
-        chop=chop, args=_parse_args(args), files=list(files) + more_files, exclude=list(exclude), tree=tree,
-        budget=budget, encoding=encoding, allow_secrets=list(allow_secrets), strict=strict,
-        quiet=quiet, verbose=verbose, story_params=story_params, argv=argv,
-        command_line=_command_line, controls=controls,
-    )
+    try:
+        run_compile(
+            prompt=prompt, output=output, no_clipboard=no_clipboard, clipboard_backend=clipboard_backend,
+            chop=chop, args=_parse_args(args), files=list(files) + more_files, exclude=list(exclude),
+            tree=tree, budget=budget, encoding=encoding, allow_secrets=list(allow_secrets), strict=strict,
+            quiet=quiet, verbose=verbose, story_params=story_params, argv=argv,
+            command_line=_command_line, controls=controls,
+        )
+    except PromptFooError as exc:
+        if controls.json:  # a script reading stdout learns of the refusal too; stderr says it as usual
+            from .json_result import json_error
+
+            click.echo(json_error(exc))
+        raise
 
 
 __all__ = ["main", "PromptFooError"]

@@ -36,3 +36,9 @@ def json_result(compiled, emitted, allowed, *, frame: str, profile=None, reason:
         "reason": reason,
     }
     return json.dumps(result, indent=2, ensure_ascii=False)
+
+
+def json_error(exc) -> str:
+    """A refused compile (exit 1-6): nothing was emitted."""
+    return json.dumps({"version": JSON_VERSION, "ok": False, "exit_code": exc.exit_code, "error": exc.message,
+                       "hint": exc.hint}, indent=2, ensure_ascii=False)
