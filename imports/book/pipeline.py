@@ -6,7 +6,7 @@ Gates (budget, secrets) and emission are separate stages the CLI runs afterwards
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable
 
 from ..ascii_displays import FigurateResult, assert_figurate_seal
@@ -14,13 +14,14 @@ from .render import SECTION_ORDER, Section, body_text, codebase_body, fenced, re
 from ..canary import canary_instruction
 from ..config import Workspace
 from ..collect.manifest import Entry
-from ..model import Collection, Note, Skipped, Source, StoryParts
+from ..model import Collection, Note, Skipped, StoryParts
 from ..printable import clean_text, shown_path, without_home
 from .settle import settle
 from ..collect.sources import collect, tracked_files
 from .summary import Facts, Item, Measures, SelfDescription
 from ..textdata import load_template
 from ..tokens import TokenCounter
+from .controls import CONTEXT_ONLY, WHOLE_REPO_RECAPTURE, disclosure, numbered, scrubbed
 from .profiles import Profile
 from .tree import render_tree
 
@@ -100,7 +101,7 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
     if req.line_numbers:
         col.sources = [numbered(s) for s in col.sources]
     if req.profile is not None:  # before counting, so every count is of the text the book holds
-        col.sources = [_scrubbed(s, req.profile) for s in col.sources]
+        col.sources = [scrubbed(s, req.profile) for s in col.sources]
     tokens = count_sources(counter, [body_text(s.text) for s in col.sources], progress)
     notes = [Note(without_home(n.text), n.level) for n in (*req.notes, *req.story.notes, *col.notes)]
 
@@ -133,7 +134,7 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
         seals=[f"{s.name} crc32=0x{s.crc:08x} drift=0" for s in seals],
         top_n=req.top_n,
         remarks=list(req.remarks),
-        disclosure=_disclosure(req),
+        disclosure=disclosure(req),
     )
 
     describe = SelfDescription(facts)
@@ -154,36 +155,3 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
     text, measures = settle(static, dynamic, SECTION_ORDER, counter, BOOK_HEADER)
     return Compiled(text, measures, facts, col, seals)
 
-
-CONTEXT_ONLY = ("File bodies left out (--context-only): the Manifest lists every file with its tokens, "
-                "the File Tree shows where each sits. Ask for what you need under NEXT CONTEXT.\n")
-WHOLE_REPO_RECAPTURE = ("Whole-repository pack (no foo_files.py): run prompt-foo again with the same --exclude "
-                        "globs to rebuild it; the files are listed in the Manifest.\n")
-
-
-def numbered(src: Source) -> Source:
-    """A file's text with "N: " before each line (review mode); other sources are unchanged."""
-    if src.kind not in ("file", "notebook") or not src.text:
-        return src
-    lines = src.text.split("\n")
-    trailing = lines[-1] == ""
-    width = len(str(len(lines) - trailing))
-    text = "\n".join(f"{i:>{width}}: {line}" for i, line in enumerate(lines[:-1] if trailing else lines, 1))
-    return replace(src, text=text + ("\n" if trailing else ""), lang=src.lang,
-                   flags=(*src.flags, "line numbers added for review; not the file's text"))
-
-
-def _scrubbed(src: Source, profile: Profile) -> Source:
-    return replace(src, label=profile.scrub(src.label), text=profile.scrub(src.text),
-                   path=profile.scrub(src.path) if src.path else src.path)
-
-
-def _disclosure(req: Request) -> list[str]:
-    lines = []
-    if req.profile is not None:
-        lines.append(f"Disclosure profile: {req.profile.describe()}")
-    if req.reason:
-        lines.append(f"Reason for sharing: {req.reason}")
-    if req.frame == "lean":
-        lines.append("Frame: lean (read-only: answer in prose, no patch blocks)")
-    return lines

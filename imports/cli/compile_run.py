@@ -13,6 +13,7 @@ from ..model import Note
 from ..collect.sources import cli_entries, default_entries
 from ..tokens import open_counter
 from .common import stderr_console
+from .daily_run import choose_frame, own_output, unmatched_cli_files, with_extra_prompt
 from .report import show_result
 from ..story.gather import gather_story
 
@@ -28,7 +29,7 @@ def _entries(ws, chop, args, files, exclude, notes, output=None):
         raise UsageProblem(f"--chop {chop}: there is no foo_files.py in {ws.root}")
     if extra:
         return extra, [], None
-    entries, skipped = default_entries(ws, exclude, _own_output(ws, output))
+    entries, skipped = default_entries(ws, exclude, own_output(ws, output))
     notes.append(Note(f"no foo_files.py: packing every tracked text file ({len(entries)} files)"))
     return entries, skipped, None
 
@@ -89,7 +90,7 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
         compiled = compile_book(ws, counter, req, progress)
     counter.cache.save()
 
-    unmatched = _unmatched_cli_files(ws, files, compiled.collection.missing)
+    unmatched = unmatched_cli_files(ws, files, compiled.collection.missing)
     if unmatched:  # a file typed on the command line is never a quiet no-op
         raise PromptFooError(f"-f: {', '.join(unmatched)}: no such file, and no file matches; nothing was emitted",
                              hint="Check the spelling (paths are relative to the current folder; globs like "
@@ -119,65 +120,6 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
         from .json_result import json_result
 
         click.echo(json_result(compiled, emitted, allowed, frame=frame, profile=profile, reason=controls.reason))
-
-
-def choose_frame(controls) -> str:
-    """--frame wins; then a review or "what do you need?" turn (--line-numbers, --context-only)
-    is lean, since no patch can be anchored on what it shows; then [defaults] frame of the
-    user's config; then full."""
-    if controls.frame:
-        return controls.frame
-    if controls.context_only or controls.line_numbers:
-        return "lean"
-    from ..userconf import config_file, user_table
-
-    value = user_table("defaults").get("frame")
-    if value is None:
-        return "full"
-    if value not in ("full", "lean"):
-        raise UsageProblem(f"{config_file()}: [defaults] frame = {value!r}: expected \"full\" or \"lean\"")
-    return value
-
-
-def with_extra_prompt(intent: str, controls) -> str:
-    """The intent with --extra-prompt texts and --extra-prompt-file contents appended."""
-    from pathlib import Path
-
-    extra = [text for text in controls.extra_prompt if text.strip()]
-    for name in controls.extra_prompt_files:
-        try:
-            extra.append(Path(name).expanduser().read_bytes().decode("utf-8", "replace"))
-        except OSError as exc:
-            raise UsageProblem(f"--extra-prompt-file {name}: cannot be read ({exc.strerror or exc})",
-                               hint="Give the path of a text file.") from None
-    if not extra:
-        return intent
-    return intent.rstrip() + "\n\n### Additional instructions\n\n" + "\n\n".join(e.strip() for e in extra) + "\n"
-
-
-def _own_output(ws, output) -> set[str]:
-    """The book's own -o file, repo-relative, so the whole-repository pack never packs it."""
-    import os
-
-    if not output or output == "-":
-        return set()
-    absolute = os.path.realpath(os.path.abspath(output))
-    root = os.path.realpath(ws.root)
-    return {os.path.relpath(absolute, root).replace(os.sep, "/")} if absolute.startswith(root + os.sep) else set()
-
-
-def _unmatched_cli_files(ws, files, missing) -> list[str]:
-    """The -f paths (and globs) that named nothing."""
-    if not files or not missing:
-        return []
-    from ..printable import shown_path
-
-    wanted = set(missing)
-    found = []
-    for entry in cli_entries(ws, files):
-        if entry.kind == "path" and (shown_path(entry.text) in wanted or entry.text in wanted):
-            found.append(shown_path(entry.text))
-    return found
 
 
 def _chop_setting(ws) -> str | None:
