@@ -14,6 +14,7 @@ import re
 import pytest
 
 from conftest import run_cli
+from prompt_foo_loom.tokens import open_counter
 
 PIPULATE_CHOP = '''\
 AI_PHOOEY_CHOP = """\\
@@ -33,6 +34,8 @@ docs/slot-default.md
 # --- ADHOC SLOT END ---
 git log -n 3 | cat
 missing.py
+sort data.csv > sorted.csv
+lib/**/*.js
 """
 '''
 
@@ -93,6 +96,8 @@ def test_a_pipulate_manifest_runs_nothing_by_mistake(repo):
     assert "git log -n 3 | cat does not exist; it looks like a shell command: did you mean `! git log -n 3 | cat`?" \
         in summary
     assert "missing.py does not exist\n" in summary
+    assert "sort data.csv > sorted.csv does not exist\n" in summary  # never a hint to redirect
+    assert "lib/**/*.js: the glob matches no file\n" in summary
     # The glob found the Python files; the slot's own line stands without an overlay.
     for path in ("src/app/parser.py", "src/app/__init__.py", "src/cli.py", "docs/slot-default.md"):
         assert f"--- START: {path} (" in codebase
@@ -237,6 +242,8 @@ def test_a_profile_scrubs_every_byte_and_records_the_reason(repo):
     assert "Disclosure profile: client (2 PII substitutions applied to every byte; 2 denylist terms checked" \
            in summary
     assert "Reason for sharing: review for ticket 42" in summary
+    total = open_counter("cl100k_base", None, persist=False).encode_full(text)
+    assert f"- Verified total: {total:,} tokens" in summary  # counted after the scrub
 
 
 def test_a_denylisted_term_left_in_the_book_refuses_it(repo):
@@ -294,7 +301,7 @@ def test_a_missing_manifest_entry_is_a_note_and_an_error_under_strict(repo):
     assert r.returncode == 0 and "missing: missing.py" in r.stderr
     strict = book(repo, "--strict", "Go.")
     assert strict.returncode == 1 and strict.stdout == ""
-    assert "--strict: 3 manifest entries do not exist" in strict.stderr
+    assert "--strict: 5 manifest entries do not exist" in strict.stderr
 
 
 # -- Must 7: --json ------------------------------------------------------------------------------
@@ -312,13 +319,14 @@ def test_json_result_describes_the_compile(repo):
     files = {f["label"]: f for f in result["files"]}
     assert f"--- START: src/app/parser.py ({files['src/app/parser.py']['tokens']:,} tokens) ---" in text
     assert {s["label"] for s in result["skipped"]} >= {"!https://example.com/page", "?https://example.com/question"}
-    assert result["missing"] == ["$HOME/notes.txt", "git log -n 3 | cat", "missing.py"]
+    assert result["missing"] == ["$HOME/notes.txt", "git log -n 3 | cat", "missing.py", "sort data.csv > sorted.csv",
+                                 "lib/**/*.js"]
     assert [s["name"] for s in result["seals"]] == ["white_rabbit", "player_piano"]
     assert any("missing.py does not exist" in w for w in result["findings"]["warnings"])
     refused = run_cli("prompt_foo.py", "--no-clipboard", "-o", str(out), "--json", "--strict", "Go.", cwd=repo.root)
     assert refused.returncode == 1
     error = json.loads(refused.stdout)
-    assert error["ok"] is False and error["exit_code"] == 1 and error["error"].startswith("--strict: 3 manifest")
+    assert error["ok"] is False and error["exit_code"] == 1 and error["error"].startswith("--strict: 5 manifest")
     clash = run_cli("prompt_foo.py", "--no-clipboard", "-o", "-", "--json", "Go.", cwd=repo.root)
     assert clash.returncode == 2 and "--json and -o - both want stdout" in clash.stderr
 

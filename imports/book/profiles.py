@@ -74,6 +74,11 @@ def load_profile(name: str) -> Profile:
         raise UsageProblem(f"{where}: [profiles.{name}] substitutions must be a table of \"term\" = \"replacement\"")
     if not isinstance(deny, list) or not all(isinstance(t, str) and t.strip() for t in deny):
         raise UsageProblem(f"{where}: [profiles.{name}] denylist must be a list of non-empty strings")
+    for text in [*subs, *subs.values(), *deny]:
+        if "\n" in text or "\r" in text or text[:1].isspace():
+            # The book is counted in pieces that start at a line's first visible character.
+            raise UsageProblem(f"{where}: [profiles.{name}]: {text!r}: terms and replacements are one line "
+                               "and do not start with a space")
     for term, replacement in subs.items():
         clash = next((t for t in list(subs) + deny if t.casefold() in replacement.casefold()), None)
         if clash is not None:
