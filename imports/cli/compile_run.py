@@ -93,8 +93,8 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     unmatched = unmatched_cli_files(ws, files, compiled.collection.missing)
     if unmatched:  # a file typed on the command line is never a quiet no-op
         raise PromptFooError(f"-f: {', '.join(unmatched)}: no such file, and no file matches; nothing was emitted",
-                             hint="Check the spelling (paths are relative to the current folder; globs like "
-                                  "'src/**/*.py' are relative to the repository root).")
+                             hint="Check the spelling (paths and globs such as "
+                                  "'src/**/*.py' are relative to the current folder).")
     if strict and compiled.collection.missing:  # exit 1 promises that nothing was written
         raise PromptFooError(f"--strict: {len(compiled.collection.missing)} manifest entries do not exist: "
                              + ", ".join(compiled.collection.missing) + "; nothing was emitted",
