@@ -10,7 +10,7 @@ from ..book.gates import check_budget, check_secrets
 from ..collect.intent import resolve_intent
 from ..collect.manifest import DEFAULT_CHOP, read_manifest
 from ..model import Note
-from ..collect.sources import cli_entries, default_entries
+from ..collect.sources import UNTRACKED, cli_entries, default_entries
 from ..tokens import open_counter
 from .common import stderr_console
 from .daily_run import choose_frame, own_output, unmatched_cli_files, with_extra_prompt
@@ -30,7 +30,10 @@ def _entries(ws, chop, args, files, exclude, notes, output=None):
     if extra:
         return extra, [], None
     entries, skipped = default_entries(ws, exclude, own_output(ws, output))
-    notes.append(Note(f"no foo_files.py: packing every tracked text file ({len(entries)} files)"))
+    new = sum(1 for e in entries if e.note == UNTRACKED)
+    untracked = f", {new} of them untracked: not yet added to git, flagged in the Manifest" if new else ""
+    notes.append(Note("no foo_files.py: packing every text file git tracks or does not ignore "
+                      f"({len(entries)} files{untracked})"))
     return entries, skipped, None
 
 

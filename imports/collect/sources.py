@@ -142,7 +142,7 @@ class _Reader:
 
     def add(self, entry: Entry, src: Source) -> None:
         self.col.sources.append(src)
-        if src.flags:
+        if src.flags and src.flags != (UNTRACKED,):  # untracked files are counted once, by the caller
             self.note(entry, f"{src.label}: {'; '.join(src.flags)}")
 
     def url(self, entry: Entry, timeout) -> None:
@@ -168,7 +168,7 @@ class _Reader:
         kept = [m for m in matched if self.exclude is None or self.exclude(m) is None]
         for m in matched:
             if m not in kept:
-                self.col.skipped.append(Skipped(shown_path(m), f"excluded by --exclude {self.exclude(m)!r}"))
+                self.col.skipped.append(Skipped(shown_path(m), f"excluded by the exclude pattern {self.exclude(m)!r}"))
         if not kept:
             self.col.missing.append(entry.text)
             self.note(entry, f"{entry.text}: the glob matches no file" + (
