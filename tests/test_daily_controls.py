@@ -152,6 +152,7 @@ def test_frame_full_by_default_lean_on_request_or_from_the_user_config(repo):
     assert "[[[SEARCH]]]" in full
     lean = section(book(repo, "--frame", "lean", "Go.").stdout, "Prompt")
     assert "[[[SEARCH]]]" not in lean and "read-only" in lean
+    assert "canary block verbatim, inside a ```text fence, before your answer" in lean
     user_config('[defaults]\nframe = "lean"\n')
     assert "read-only" in section(book(repo, "Go.").stdout, "Prompt")
     assert "[[[SEARCH]]]" in section(book(repo, "--frame", "full", "Go.").stdout, "Prompt")

@@ -89,7 +89,10 @@ def prompt_body(ws: Workspace, seals: dict[str, FigurateResult], intent: str, fr
     instructions = load_template("instructions.md" if frame == "full" else "instructions_lean.md", ws.root)
     piano = seals.get("player_piano")
     instructions = instructions.replace("{{PLAYER_PIANO}}", _seal_block(piano) if piano else "")
-    instructions = instructions.replace("{{CANARY}}", canary_instruction())
+    canary = canary_instruction()
+    if frame != "full":  # a read-only turn has no patches to put the echo before
+        canary = canary.replace("before your patches", "before your answer")
+    instructions = instructions.replace("{{CANARY}}", canary)
     return f"{instructions.rstrip()}\n\n## The request\n\n{intent.strip()}\n"
 
 

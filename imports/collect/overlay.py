@@ -64,6 +64,6 @@ def splice_overlay(lines: list[Line], root: Path, chop: str, notes: list[Note], 
     own = ends[0] - starts[0] - 1
     spliced = [(shown, n, raw) for n, raw in enumerate(text.split("\n"), 1)]
     active = sum(1 for _, _, raw in spliced if raw.strip() and not raw.strip().startswith("#"))
-    remarks.append(f"Overlay: {shown} spliced into the ADHOC slot of {chop} ({active} active lines; "
+    remarks.append(f"Overlay: {shown} spliced into the ADHOC slot of {chop} ({active} active line{'s' if active != 1 else ''}; "
                    f"{own} line{'s' if own != 1 else ''} of the slot replaced for this compile)")
     return lines[: starts[0] + 1] + spliced + lines[ends[0]:]
