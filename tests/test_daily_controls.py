@@ -14,6 +14,7 @@ import re
 import pytest
 
 from conftest import run_cli
+from prompt_foo_loom.book.settle import book_digest
 from prompt_foo_loom.tokens import open_counter
 
 PIPULATE_CHOP = '''\
@@ -245,6 +246,7 @@ def test_a_profile_scrubs_every_byte_and_records_the_reason(repo):
     assert "Reason for sharing: review for ticket 42" in summary
     total = open_counter("cl100k_base", None, persist=False).encode_full(text)
     assert f"- Verified total: {total:,} tokens" in summary  # counted after the scrub
+    assert f"book xxh3: {book_digest(text)}\n" in summary  # and hashed after it
 
 
 def test_a_denylisted_term_left_in_the_book_refuses_it(repo):
