@@ -13,7 +13,10 @@ from pathlib import Path
 
 from .commands import DEFAULT_TIMEOUT, CommandInputMissing, expand_file_refs, run_command
 from ..config import Workspace
-from ..errors import UsageProblem
+from ..errors import PromptFooError, SecretsFound, UsageProblem
+from ..userconf import load_user_config
+from .bounds import effective
+from .credstores import store_of
 from .manifest import MANIFEST_NAME, Entry, entry_kind
 from ..model import Collection, Note, Skipped, Source
 from ..printable import shown_path, without_home
@@ -71,12 +74,15 @@ def collect(ws: Workspace, entries: list[Entry], *, command_timeout: float | Non
             url_timeout: float | None = None) -> Collection:
     """Read every entry into a Source; problems become notes, skipped items or missing entries."""
     reader = _Reader(ws, Collection())
-    timeout = command_timeout or _seconds(ws, "command_timeout", DEFAULT_TIMEOUT)
+    reader.named = {os.path.realpath(reader._locate(e.text)[0]) for e in entries if e.origin == "cli"}
+    _seconds(ws, "command_timeout", None), _seconds(ws, "url_timeout", None)  # a bad value is a usage error
+    bounds = effective(ws.settings, load_user_config())  # the repository's values, within safe bounds
+    timeout = command_timeout or bounds.command_timeout or DEFAULT_TIMEOUT
     for entry in entries:
         if entry.kind == "command":
             reader.command(entry, timeout)
         elif entry.kind == "url":
-            reader.url(entry, url_timeout or _seconds(ws, "url_timeout", None))
+            reader.url(entry, url_timeout or bounds.url_timeout, bounds.allow_private_urls)
         else:
             reader.path(entry)
     return reader.col
@@ -98,10 +104,13 @@ class _Reader:
         self.real_root = os.path.realpath(ws.root)
         self.seen: set[str] = set()
         self._tracked: list[str] | None = None
+        self.named: set[str] = set()  # real paths the user named with -f (credential stores allowed)
+
+    def _where(self, entry: Entry) -> str:
+        return f"{MANIFEST_NAME}:{entry.line}" if entry.line else _ORIGINS.get(entry.origin, entry.origin)
 
     def note(self, entry: Entry, text: str, level: str = "warn") -> None:
-        where = f"{MANIFEST_NAME}:{entry.line}" if entry.line else _ORIGINS.get(entry.origin, entry.origin)
-        self.col.notes.append(Note(f"{where}: {text}", level))
+        self.col.notes.append(Note(f"{self._where(entry)}: {text}", level))
 
     def _fresh(self, entry: Entry, label: str) -> bool:
         if label in self.seen:
@@ -127,12 +136,12 @@ class _Reader:
         if src.flags:
             self.note(entry, f"{src.label}: {'; '.join(src.flags)}")
 
-    def url(self, entry: Entry, timeout) -> None:
+    def url(self, entry: Entry, timeout, allow_private: bool = False) -> None:
         from .urls import DEFAULT_TIMEOUT as URL_TIMEOUT, fetch_url  # lazy: urllib is only needed here
 
         if not self._fresh(entry, entry.text):
             return
-        self.add(entry, fetch_url(entry.text, float(timeout or URL_TIMEOUT)))
+        self.add(entry, fetch_url(entry.text, float(timeout or URL_TIMEOUT), allow_private=allow_private))
 
     def _locate(self, written: str) -> tuple[str, str | None]:
         """(absolute path, repo-relative label or None when outside the root)."""
@@ -191,10 +200,24 @@ class _Reader:
     def file(self, entry: Entry, absolute: str, label: str, rel: str | None) -> None:
         explicit = entry.origin in EXPLICIT
         flags: list[str] = []
+        store = store_of(label, absolute)
+        if store and os.path.realpath(absolute) not in self.named:
+            raise SecretsFound(
+                f"{self._where(entry)}: {label} is a credential store"
+                + (f" (it points to {without_home(os.path.realpath(absolute))})" if store != label else "")
+                + "; nothing was emitted",
+                hint="Credential stores never go into a book from a manifest, a folder or a repository. "
+                     "If you really mean it, name the file yourself: prompt-foo -f PATH.")
         if rel is None:
             flags.append("outside repository")
         # Listed files never sit under a symlinked folder (git stores the link), so check the file only.
         elif (explicit or os.path.islink(absolute)) and not _inside(os.path.realpath(absolute), self.real_root):
+            if entry.origin == "manifest":
+                raise PromptFooError(
+                    f"{self._where(entry)}: {label} is a symlink to "
+                    f"{without_home(os.path.realpath(absolute))}, outside the repository; nothing was emitted",
+                    hint="Symlinks out of the repository are not followed. Name the target itself in the "
+                         "manifest (it then needs prompt-foo --trust), or -f it on the command line.")
             if not explicit:
                 self.col.skipped.append(Skipped(label, "symlink to a file outside the repository"))
                 return
