@@ -47,6 +47,9 @@ class _Shape:
     anchors: tuple[str, ...]
     pattern: re.Pattern
     group: str = "secret"  # the group holding the secret (redacted in the excerpt)
+    # For shapes whose literal sits mid-token (`-us` of a Mailchimp key): what must come right
+    # before the match, checked on the rare hit, and counted as part of the secret.
+    lead: re.Pattern | None = None
 
 
 # Patterns start with their literal prefix (no lookbehind) so `re` can skip ahead at C speed;
@@ -149,6 +152,58 @@ _SHAPES: tuple[_Shape, ...] = (
             + _E
         ),
     ),
+    *(_Shape(kind, (), re.compile(r"(?P<secret>" + body + r")" + _E), lead=re.compile(lead) if lead else None)
+      for kind, lead, body in (
+        ("GitLab token", None, _J(["gl", r"(?:dt|rt|ptt|soat|cbt|agent)-"]) + r"[A-Za-z0-9_\-]{20,}"),
+        ("Slack app token", None, _J(["xa", "pp-"]) + r"[0-9]-[A-Z0-9]{9,}-[0-9]{9,}-[A-Za-z0-9]{32,}"),
+        ("Slack webhook", None, _J(["hooks.sl", "ack.com/"]) + r"(?:services|workflows|triggers)/T[A-Z0-9]{6,}/"
+                                                            r"[A-Z0-9]{6,}/[A-Za-z0-9]{20,}"),
+        ("Discord webhook", None, _J(["disc", "ord"]) + r"(?:app)?\.com/api/webhooks/[0-9]{15,20}/[A-Za-z0-9_\-]{60,}"),
+        ("Stripe webhook secret", None, _J(["wh", "sec_"]) + r"[A-Za-z0-9]{32,}"),
+        ("Google OAuth client secret", None, _J(["GOC", "SPX-"]) + r"[A-Za-z0-9_\-]{28}"),
+        ("Google OAuth access token", None, _J(["ya", r"29\."]) + r"[A-Za-z0-9_\-]{30,}"),
+        ("Google OAuth refresh token", None, _J(["1//", "0"]) + r"[A-Za-z0-9_\-]{40,}"),
+        ("npm token", None, _J(["np", "m_"]) + r"[A-Za-z0-9]{36}"),
+        ("PyPI token", None, _J(["pypi-", "AgEIcHlwaS5vcmc"]) + r"[A-Za-z0-9_\-]{50,}"),
+        ("SendGrid API key", None, _J(["S", r"G\."]) + r"[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}"),
+        ("Twilio account SID", None, _J(["A", "C"]) + r"[0-9a-f]{32}"),
+        ("Twilio API key", None, _J(["S", "K"]) + r"[0-9a-f]{32}"),
+        ("Mailchimp API key", r"[0-9a-f]{32}\Z", r"-us[0-9]{1,2}"),
+        ("Shopify token", None, _J(["sh", "p"]) + r"(?:at|ss|ca|pa)_[a-fA-F0-9]{32}"),
+        ("DigitalOcean token", None, _J(["do", "[opr]_v1_"]) + r"[a-f0-9]{64}"),
+        ("Hugging Face token", None, _J(["h", "f_"]) + r"[A-Za-z]{34}"),
+        ("Databricks token", None, _J(["da", "pi"]) + r"[a-f0-9]{32}(?:-[0-9])?"),
+        ("Doppler token", None, _J(["dp", r"\.(?:pt|st|ct|sa|scim|audit)\."]) + r"[A-Za-z0-9]{40,}"),
+        ("Linear API key", None, _J(["lin", "_api_"]) + r"[A-Za-z0-9]{40}"),
+        ("Postman API key", None, _J(["PM", "AK-"]) + r"[a-f0-9]{24}-[a-f0-9]{34}"),
+        ("Pulumi token", None, _J(["pu", "l-"]) + r"[a-f0-9]{40}"),
+        ("Grafana token", None, _J(["gl", "sa_"]) + r"[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|" + _J(["gl", "c_"])
+         + r"[A-Za-z0-9+/]{32,}={0,2}"),
+        ("New Relic key", None, _J(["NR", "(?:AK|AA|II|JS|RA|RI|SP)-"]) + r"[A-Z0-9]{27}"),
+        ("Sentry token", None, _J(["sn", "try[us]_"]) + r"[A-Za-z0-9=_+/]{64,}"),
+        ("Telegram bot token", r"(?<![0-9])[0-9]{8,10}\Z", r":AA[A-Za-z0-9_\-]{33}"),
+        ("Azure storage key", None, _J(["Account", "Key="]) + r"[A-Za-z0-9+/]{86}=="),
+        ("Azure shared access key", None, _J(["SharedAccess", "Key="]) + r"[A-Za-z0-9+/]{43}="),
+        ("Azure AD client secret", r"(?<![A-Za-z0-9_~.])[A-Za-z0-9_~.]{3}[0-9]\Z", r"Q~[A-Za-z0-9_~.\-]{31,34}"),
+        ("Vault token", None, _J(["hv", r"[sb]\."]) + r"[A-Za-z0-9_\-]{90,}"),
+        ("age secret key", None, _J(["AGE-SECRET-", "KEY-1"]) + r"[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}"),
+        ("Supabase token", None, _J(["sb", "p_"]) + r"[a-f0-9]{40}"),
+        ("Replicate token", None, _J(["r", "8_"]) + r"[A-Za-z0-9]{37}"),
+        ("Groq API key", None, _J(["gs", "k_"]) + r"[A-Za-z0-9]{52}"),
+        ("Atlassian API token", None, _J(["ATA", "TT3"]) + r"[A-Za-z0-9_\-=]{180,}"),
+        ("Square token", None, _J(["sq", "0"]) + r"(?:atp-[A-Za-z0-9_\-]{22}|csp-[A-Za-z0-9_\-]{43})"),
+        ("Heroku API key", None, _J(["HR", "KU-"]) + r"[A-Za-z0-9_\-]{60}"),
+        ("Perplexity API key", None, _J(["pp", "lx-"]) + r"[A-Za-z0-9]{48}"),
+        ("Terraform Cloud token", r"(?<![A-Za-z0-9])[A-Za-z0-9]{14}\Z", _J([r"\.atl", r"asv1\."]) + r"[A-Za-z0-9_=\-]{60,70}"),
+        ("Dynatrace token", None, _J(["dt0", r"c01\."]) + r"[A-Z0-9]{24}\.[A-Z0-9]{64}"),
+    )),
+    _Shape(
+        "password in a URL",
+        (),
+        # scheme://user:password@host: database URLs, basic-auth package indexes, webhooks.
+        re.compile(r"://[^\s:/@'\"`<>(){}\[\]]{1,64}:"
+                   r"(?P<secret>[^\s:/@'\"`<>(){}\[\]]{6,200})@(?P<host>[A-Za-z0-9.\-]+)"),
+    ),
 )
 
 # `.env`-style assignments: an upper-case name *ending* in one of these words. SECRET_KEY (a
@@ -157,11 +212,21 @@ _SHAPES: tuple[_Shape, ...] = (
 _NAME_WORDS = ("SECRET", "TOKEN", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "ACCESS_KEY", "PRIVATE_KEY")
 _ASSIGN_REST = (
     r"(?![A-Za-z0-9_])[\"']?[ \t]*(?::=|=(?!=)|:(?!:))[ \t]*"
-    r"(?:(?P<q>[\"'])(?P<qv>[^\"'\r\n]*)(?P=q)|(?P<bv>[^\s\"'`#;,]+))"
+    r"(?:(?P<q>[\"'])(?P<qv>[^\"'\r\n]*)(?P=q)|(?P<bv>[^\s\"'`#;,&]+))"
 )
-# One pattern per word, so each starts with a literal `re` can search for quickly.
-_ASSIGNS = tuple(re.compile(f"(?P<word>{word})" + _ASSIGN_REST) for word in _NAME_WORDS)
+
+
+def _spellings(word: str) -> tuple[str, ...]:
+    """UPPER_CASE, lower_case and camelCase spellings of a name word (each a literal `re` can find fast)."""
+    parts = word.lower().split("_")
+    return tuple(dict.fromkeys((word, "_".join(parts), "".join(p.title() for p in parts), "".join(parts))))
+
+
+# One pattern per spelling, so each starts with a literal `re` can search for quickly.
+_ASSIGNS = tuple((re.compile(f"(?P<word>{spelling})" + _ASSIGN_REST), spelling)
+                 for word in _NAME_WORDS for spelling in _spellings(word))
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_ANY_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
 _PLACEHOLDER_WORDS = (
     "example", "changeme", "change_me", "change-me", "placeholder", "your", "dummy", "fake",
     "sample", "test", "redacted", "xxxx", "insecure", "secret", "password", "token", "todo",
@@ -169,7 +234,7 @@ _PLACEHOLDER_WORDS = (
 )  # fmt: skip
 _CODE_REF = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 # After the literal: the end of the statement or the next item, not an operator or a call on it.
-_LINE_TAIL_OK = re.compile(r"[ \t]*(?:[,;)\]}#]|//|--|\r?\Z)")
+_LINE_TAIL_OK = re.compile(r"[ \t]*(?:[,;)\]}#&]|//|--|\r?\Z)")
 
 
 def _entropy(value: str) -> float:
@@ -194,7 +259,7 @@ def _classes(value: str) -> int:
     return sum(any(kind(c) for c in value) for kind in kinds)
 
 
-def _assignment_value_ok(m: re.Match, line_rest: str) -> bool:
+def _assignment_value_ok(m: re.Match, line_rest: str, strict: bool = False) -> bool:
     """True when the assigned value is a plain literal that looks like a real secret."""
     quoted = m.group("q") is not None
     value = m.group("qv") if quoted else m.group("bv")
@@ -204,7 +269,13 @@ def _assignment_value_ok(m: re.Match, line_rest: str) -> bool:
         return False  # an env lookup, template or interpolation
     if not quoted and ("(" in value or _CODE_REF.match(value) and not any(c.isdigit() for c in value)):
         return False  # a call or a reference to another name
+    if strict:  # code variables and config keys: test fixtures are common, so only a key-like value
+        return _looks_random(value, 16) and (_classes(value) == 3 or _hexlike(value)) and _entropy(value) >= 3.5
     return _looks_random(value)
+
+
+def _hexlike(value: str) -> bool:
+    return len(value) >= 32 and all(c in "0123456789abcdefABCDEF" for c in value)
 
 
 def _jwt_is_live(token: str) -> bool:
@@ -236,6 +307,11 @@ def _token_ok(kind: str, secret: str) -> bool:
         return True
     if kind == "JWT in an assignment":
         return _jwt_is_live(secret)
+    if kind == "password in a URL":
+        return secret[:1] not in "$%<{*" and _looks_random(secret, 8)
+    if kind == "Hugging Face token":  # letters only: mixed case and random-looking is the shape
+        body = secret[3:]
+        return _classes(body) >= 2 and _entropy(body) >= 3.5
     body = secret[4:]
     if secret.startswith(_J(["AK", "IA"])):
         return _entropy(body) >= 3.0  # base32 ids lack a digit 4% of the time; ASIA starts words
@@ -264,27 +340,86 @@ def _finding(label: str, text: str, kind: str, start: int, end: int) -> Finding:
     return Finding(label, number, kind, _redact(line, start - ls, min(end, le) - ls))
 
 
+def _literal_prefix(pattern: str) -> str:
+    """The plain text every match starts with (after the secret group's opening), or ''."""
+    body = pattern.removeprefix("(?P<secret>")
+    depth, klass = 0, False
+    for i, c in enumerate(body):  # a top-level alternation has no common prefix
+        if body[i - 1 : i] == "\\":
+            continue
+        if klass:
+            klass = c != "]"
+        elif c == "[":
+            klass = True
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+            if depth < 0:
+                break
+        elif c == "|" and depth == 0:
+            return ""
+    out = []
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and i + 1 < len(body) and not body[i + 1].isalnum():
+            out.append(body[i + 1])
+            i += 2
+            continue
+        if c in ".^$*+?{}[]|()\\":
+            break
+        out.append(c)
+        i += 1
+    if i < len(body) and body[i] in "*?{" and out:
+        out.pop()  # the last literal is optional or repeated
+    return "".join(out)
+
+
+# A substring test per shape skips most patterns on most texts: `in` is far faster than a
+# regex pass, and most texts hold none of these prefixes.
+_ANCHORS = tuple(shape.anchors or ((p,) if (p := _literal_prefix(shape.pattern.pattern)) else ()) for shape in _SHAPES)
+
+
 def _scan_shapes(label: str, text: str) -> list[Finding]:
     found = []
     access_keys = []
-    for shape in _SHAPES:
-        if shape.anchors and not any(a in text for a in shape.anchors):
+    for shape, anchors in zip(_SHAPES, _ANCHORS):
+        if anchors and not any(a in text for a in anchors):
             continue
         for m in shape.pattern.finditer(text):
             start = m.start()
-            if start and text[start - 1] in _WORD_CHARS and shape.kind != "AWS secret key":
+            lo, hi = m.start(shape.group), m.end(shape.group)
+            if shape.lead is not None:
+                lead = shape.lead.search(text, max(0, start - 40), start)
+                if lead is None:
+                    continue
+                start = lo = lead.start()
+            if shape.kind == "password in a URL":
+                if _documentation_host(m.group("host")):
+                    continue
+            elif start and text[start - 1] in _WORD_CHARS and shape.kind != "AWS secret key":
                 continue  # the prefix sits inside a longer word
             if shape.kind == "JWT in an assignment" and not _JWT_LEAD.search(text, max(0, start - 40), start):
                 continue
-            secret = m.group(shape.group)
+            secret = text[lo:hi]
             if not _token_ok(shape.kind, secret):
                 continue
-            found.append(_finding(label, text, shape.kind, m.start(shape.group), m.end(shape.group)))
+            found.append(_finding(label, text, shape.kind, lo, hi))
             if shape.kind == "AWS access key":
                 access_keys.append(m)
     for m in access_keys:
         found.extend(_paired_aws_secret(label, text, m, found))
     return found
+
+
+_DOC_DOMAINS = ("example.com", "example.org", "example.net")
+_DOC_TLDS = (".example", ".invalid", ".test", ".localhost")
+
+
+def _documentation_host(host: str) -> bool:
+    """RFC 2606/6761 names: reserved for documentation and tests, never a live service."""
+    host = host.lower().rstrip(".")
+    return host in ("localhost", *_DOC_DOMAINS, *(t[1:] for t in _DOC_TLDS)) or host.endswith(
+        tuple("." + d for d in _DOC_DOMAINS) + _DOC_TLDS)
 
 
 _JWT_LEAD = re.compile(r"[=:][ \t]*[\"'`]?(?:Bearer[ \t]+)?\Z")  # what makes a JWT an assignment
@@ -320,15 +455,19 @@ def _paired_aws_secret(label: str, text: str, key: re.Match, found: list[Finding
 
 def _scan_assignments(label: str, text: str) -> list[Finding]:
     found = []
-    for m in (m for pattern in _ASSIGNS for m in pattern.finditer(text)):
-        name_start = m.start("word")
-        while name_start > 0 and text[name_start - 1] in _NAME_CHARS:
+    for m in (m for pattern, spelling in _ASSIGNS if spelling in text for m in pattern.finditer(text)):
+        word_start = name_start = m.start("word")
+        upper = m.group("word").isupper()
+        chars = _NAME_CHARS if upper else _ANY_NAME_CHARS
+        while name_start > 0 and text[name_start - 1] in chars:
             name_start -= 1
         if name_start > 0 and text[name_start - 1].isalnum():
             continue  # the name runs on in lower case (e.g. myTOKEN): not an env-style name
+        if not upper and word_start > name_start and text[word_start - 1].isalpha() and m.group("word").islower():
+            continue  # lower-case word glued to a longer name (e.g. "nosecret"): not this word
         line_end = text.find("\n", m.end())
         rest = text[m.end() : len(text) if line_end < 0 else line_end]
-        if _assignment_value_ok(m, rest):
+        if _assignment_value_ok(m, rest, strict=not upper):
             group = "qv" if m.group("q") is not None else "bv"
             found.append(_finding(label, text, "secret assignment", m.start(group), m.end(group)))
     return found
