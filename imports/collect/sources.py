@@ -200,6 +200,10 @@ class _Reader:
     def file(self, entry: Entry, absolute: str, label: str, rel: str | None) -> None:
         explicit = entry.origin in EXPLICIT
         flags: list[str] = []
+        leaves = rel is not None and not _inside(os.path.realpath(absolute), self.real_root)
+        if leaves and not explicit:  # a symlink out is never followed, whatever it points at
+            self.col.skipped.append(Skipped(label, "symlink to a file outside the repository"))
+            return
         store = store_of(label, absolute)
         if store and os.path.realpath(absolute) not in self.named:
             raise SecretsFound(
@@ -211,16 +215,13 @@ class _Reader:
         if rel is None:
             flags.append("outside repository")
         # Listed files never sit under a symlinked folder (git stores the link), so check the file only.
-        elif (explicit or os.path.islink(absolute)) and not _inside(os.path.realpath(absolute), self.real_root):
+        elif leaves:
             if entry.origin == "manifest":
                 raise PromptFooError(
                     f"{self._where(entry)}: {label} is a symlink to "
                     f"{without_home(os.path.realpath(absolute))}, outside the repository; nothing was emitted",
                     hint="Symlinks out of the repository are not followed. Name the target itself in the "
                          "manifest (it then needs prompt-foo --trust), or -f it on the command line.")
-            if not explicit:
-                self.col.skipped.append(Skipped(label, "symlink to a file outside the repository"))
-                return
             flags.append("symlink to a file outside the repository")
         try:
             if os.path.exists(absolute) and not os.path.isfile(absolute):  # reading would block or never end
