@@ -47,15 +47,22 @@ def pieces(compiled) -> list[Piece]:
         pos = at + len(head) + len(body)
     out.append(Piece("", "", book[pos:]))
     assert "".join(p.text for p in out) == book
-    return [q for p in out for q in (_split_frame(p.text) if not p.section else [p])]
+    split: list[Piece] = []
+    current = "Header"
+    for p in out:
+        if p.section:
+            split.append(p)
+            continue
+        pieces_, current = _split_frame(p.text, current)
+        split.extend(pieces_)
+    return split
 
 
-def _split_frame(text: str) -> list[Piece]:
+def _split_frame(text: str, current: str) -> tuple[list[Piece], str]:
     """Frame text cut at section START lines; each piece named after its section."""
     out: list[Piece] = []
-    current, start = "Header", 0
+    start = offset = 0
     markers = {f"--- START: {name} ---\n": name for name in SECTION_ORDER}
-    offset = 0
     for line in text.splitlines(keepends=True):
         name = markers.get(line)
         if name and offset > start:
@@ -64,9 +71,9 @@ def _split_frame(text: str) -> list[Piece]:
         if name:
             current = name
         offset += len(line)
-    if offset > start or not out:
+    if offset > start:
         out.append(Piece(current, current, text[start:]))
-    return out
+    return out, current
 
 
 def _merge(ps: list[Piece]) -> list[Piece]:

@@ -99,8 +99,12 @@ def record_trust(root: Path, entries: list[Entry]) -> Path:
 
 def describe(entries: list[Entry], root: Path) -> str:
     """The guarded entries as the user should read them before trusting."""
+    from ..book.secrets import scan_text  # a token in a command line must not reach a CI log
+
     lines = []
     for e in entries:
         where = f"{MANIFEST_NAME}:{e.line}" if e.line else MANIFEST_NAME
-        lines.append(f"  {where}: {e.text}    ({why_guarded(e, root)})")
+        found = scan_text("entry", e.text)
+        shown = f"{found[0].excerpt} (a credential in it is redacted here)" if found else e.text
+        lines.append(f"  {where}: {shown}    ({why_guarded(e, root)})")
     return "\n".join(lines)
