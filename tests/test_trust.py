@@ -295,3 +295,13 @@ def test_a_process_that_leaves_the_group_is_still_ended(git_repo, tmp_path):
     if alive:
         os.kill(pid, 9)
     assert not alive, "the setsid'd process outlived the compile"
+
+
+def test_a_command_file_reference_to_a_credential_store_is_not_run(git_repo, home_stores, tmp_path):
+    mark = tmp_path / "ran"
+    manifest(git_repo, f"! touch {mark}; echo {{{{~/.netrc}}}}")
+    git_repo.commit()
+    r = compile_book(git_repo, "--trust", "--yes")
+    assert r.returncode == 0, r.stderr
+    assert not mark.exists() and "stored credential" not in r.stdout
+    assert "not run: {{~/.netrc}} names a credential store" in r.stdout

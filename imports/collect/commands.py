@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from ..model import Source
+from .credstores import is_credential_store
 from .reaper import Reaper
 
 LOCK_ENV = "PROMPT_FOO_COMPILE_LOCK"
@@ -31,11 +32,17 @@ class CommandInputMissing(LookupError):
     """A {{path}} in the command names no readable file."""
 
 
+class CredentialStoreInput(CommandInputMissing):
+    """A {{path}} names a credential store (~/.netrc, an SSH key…): never read into a command."""
+
+
 def expand_file_refs(command: str, root: Path) -> str:
     """``command`` with each {{path}} (relative to ``root``, or ~ or absolute) replaced by that file's text."""
     def replace(match: re.Match) -> str:
         written = match.group(1).strip()
         path = Path(root) / os.path.expanduser(written)
+        if is_credential_store(written) or is_credential_store(os.path.realpath(path)):
+            raise CredentialStoreInput(written)
         if not path.is_file():  # missing, a folder, or a FIFO/device that would block or never end
             raise CommandInputMissing(written)
         try:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .commands import DEFAULT_TIMEOUT, CommandInputMissing, expand_file_refs, run_command
+from .commands import (DEFAULT_TIMEOUT, CommandInputMissing, CredentialStoreInput, expand_file_refs,
+                       run_command)
 from ..config import Workspace
 from ..errors import PromptFooError, SecretsFound, UsageProblem
 from ..userconf import load_user_config
@@ -126,7 +127,8 @@ class _Reader:
         try:
             command = expand_file_refs(entry.text[1:].strip(), self.ws.root)
         except CommandInputMissing as exc:
-            why = f"not run: {{{{{exc.args[0]}}}}} names no readable text file"
+            what = "a credential store" if isinstance(exc, CredentialStoreInput) else "no readable text file"
+            why = f"not run: {{{{{exc.args[0]}}}}} names {what}"
             self.add(entry, Source("command", entry.text, f"# {why}\n", "text", 0, (why,)))
             return
         self.add(entry, run_command(entry.text, command, self.ws.root, timeout))
