@@ -224,6 +224,10 @@ def test_credential_stores_in_a_whole_repo_book_are_refused_or_not_followed(git_
     assert "db.conf: symlink to a file outside the repository" in r.stdout
     git_repo.write("deploy/.git-credentials", "https://bot:abc@git.invalid\n")  # a store inside the repository
     git_repo.commit()
+    r = compile_book(git_repo)  # whole-repository book: not packed, listed (httpx has a fixture .netrc)
+    assert r.returncode == 0 and "https://bot:abc" not in r.stdout
+    assert "deploy/.git-credentials: a credential store by its name: not packed" in r.stdout
+    manifest(git_repo, "a.py", "deploy/.git-credentials")  # named in a manifest: refused
     r = compile_book(git_repo)
     assert r.returncode == 5 and "deploy/.git-credentials is a credential store" in r.stderr
 
@@ -305,3 +309,10 @@ def test_a_command_file_reference_to_a_credential_store_is_not_run(git_repo, hom
     assert r.returncode == 0, r.stderr
     assert not mark.exists() and "stored credential" not in r.stdout
     assert "not run: {{~/.netrc}} names a credential store" in r.stdout
+
+
+def test_a_manifest_folder_outside_the_repository_holding_a_store_is_refused(git_repo, home_stores):
+    manifest(git_repo, "~/.ssh/")
+    git_repo.commit()
+    r = compile_book(git_repo, "--trust", "--yes")
+    assert r.returncode == 5 and "id_ed25519 is a credential store" in r.stderr

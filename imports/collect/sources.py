@@ -208,6 +208,12 @@ class _Reader:
             return
         store = store_of(label, absolute)
         if store and os.path.realpath(absolute) not in self.named:
+            if not explicit and rel is not None:
+                # A repository's own file by that name (a test fixture .netrc): never packed, and
+                # listed, but no refusal, or every such repository would fail to compile whole.
+                self.col.skipped.append(Skipped(label, "a credential store by its name: not packed "
+                                                       "(name it with -f to include it)"))
+                return
             raise SecretsFound(
                 f"{self._where(entry)}: {label} is a credential store"
                 + (f" (it points to {without_home(os.path.realpath(absolute))})" if store != label else "")
