@@ -32,9 +32,9 @@
 
       runtimeDeps = pkgs: ps: [
         ps.click ps.rich ps.gitpython ps.tiktoken (tiktokenOffline pkgs ps) ps.xxhash
-        ps.pyyaml ps.pathspec ps.jupytext ps.tomlkit
+        ps.pyyaml ps.pathspec ps.jupytext ps.tomlkit ps.packaging
       ];
-      testDeps = ps: [ ps.pytest ps.hypothesis ];
+      testDeps = ps: [ ps.pytest ps.hypothesis ps.pre-commit ];
 
       # The clipboard tools imports/clipboard.py drives (pbcopy ships with macOS).
       clipboardTools = pkgs: pkgs.lib.optionals pkgs.stdenv.isLinux [ pkgs.wl-clipboard pkgs.xclip pkgs.xsel ];
