@@ -47,10 +47,10 @@ def check_way(real_root: Path, rel: str, shown: str) -> Path:
         cur = cur / part
         try:
             st = os.lstat(cur)
-        except FileNotFoundError:
-            break  # nothing below exists yet: it will be created as plain folders
-        except NotADirectoryError:
-            raise PathRefused(f"{'/'.join(parts[:k])!r} is a file, not a folder") from None
+        except (FileNotFoundError, NotADirectoryError):
+            # Nothing below exists yet (folders to create), or a file stands on the way: the
+            # planner refuses that unless the same reply deletes the file first.
+            break
         except OSError as exc:
             raise PathRefused(f"{shown!r}: cannot inspect {'/'.join(parts[:k + 1])!r}: "
                               f"{exc.strerror}") from None

@@ -359,8 +359,11 @@ def undo(root: Path) -> list[dict]:
     from .journal import current_sha
 
     changed = []
+    made = {d for e in manifest["files"] for d in e.get("made_dirs") or []}
     for e in manifest["files"]:
         allowed = {e["post_sha"], e["pre_sha"]} if stopped else {e["post_sha"]}
+        if e["post_sha"] is None and e["path"] in made:
+            allowed.add(safeio.NOT_A_FILE)  # a file this run replaced by a folder
         if current_sha(real_root, e["path"]) not in allowed:
             changed.append(e["path"])
     if changed:
