@@ -77,7 +77,7 @@ def state(path: Path) -> dict:
 APPLIED = []
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=int(os.environ.get("PROMPT_FOO_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=list(HealthCheck))
 @given(reply=reply_text(), mode=st.sampled_from([[], ["--dry-run"], ["--strict"], ["--json"]]))
 def test_arbitrary_replies_never_crash(reply, mode):
     with tempfile.TemporaryDirectory() as tmp:
