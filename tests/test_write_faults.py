@@ -335,3 +335,15 @@ def test_a_file_replaced_by_a_folder_can_be_undone(repo):
     undo = run_cli("apply.py", "--undo", cwd=repo.root)
     assert undo.returncode == 0, undo.stderr
     assert snapshot(repo.root) == before
+
+
+def test_outside_git_a_symlinked_journal_folder_is_refused(tmp_path):
+    root, outside = tmp_path / "tree", tmp_path / "elsewhere"
+    root.mkdir()
+    outside.mkdir()
+    (root / "a.txt").write_text("a\n")
+    (root / ".prompt-foo").symlink_to(outside)
+    proc = run_cli("apply.py", "--root", str(root), cwd=root, input=block("a.txt", "a", "A"))
+    assert proc.returncode == 1 and "is a symlink; foo-apply will not write through it" in proc.stderr
+    no_traceback(proc)
+    assert list(outside.iterdir()) == [] and (root / "a.txt").read_text() == "a\n"

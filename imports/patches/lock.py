@@ -34,9 +34,17 @@ def _wait() -> float:
 @contextmanager
 def repo_lock(jdir: Path):
     """Hold the repository's write lock; wait a short while, then refuse."""
-    jdir.mkdir(parents=True, exist_ok=True)
+    if os.path.islink(jdir):  # outside git the folder sits in the tree: a link could aim it anywhere
+        raise PromptFooError(f"the journal folder {jdir} is a symlink; foo-apply will not "
+                             "write through it", hint="Remove the link, then run again.")
     path = jdir / LOCK
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        jdir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        raise PromptFooError(f"cannot create the lock {path}: {exc.strerror or exc}",
+                             hint="Nothing was written. The journal folder must be "
+                                  "writable.") from None
     try:
         deadline = time.monotonic() + _wait()
         while True:

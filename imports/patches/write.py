@@ -235,59 +235,70 @@ def apply_changes(root: Path, changes: list[FileChange], digest: str | None = No
         raise JournalRefused("a previous foo-apply or --undo was interrupted",
                              hint=f"Run `foo-apply --undo --root {root}` first.")
     _prune(jdir, keep=prev.get("run") if prev else None)
-    problems = preflight(real_root, jdir, changes)
+    try:
+        problems = preflight(real_root, jdir, changes)
+    except OSError as exc:
+        problems = [f"cannot inspect {exc.filename or 'the tree'}: {exc.strerror or exc}"]
     if problems:
         raise WriteFailed("cannot write the reply: " + "; ".join(problems),
                           hint="Nothing was written. Fix the cause, then run foo-apply again.")
     ordered = _order(changes)
+    # Signals are held from here on: a Ctrl-C while saving the undo copies is honoured at the
+    # first file, as a rollback, so it never leaves a journal that claims a run was cut short.
+    with _deferred_signals() as pending:
+        run, rundir, manifest = _journal_run(real_root, jdir, ordered, digest)
+        _write_all(real_root, jdir, rundir, manifest, ordered, prev, pending)
+    _prune(jdir, keep=run)
+
+
+def _journal_run(real_root: Path, jdir: Path, ordered: list[FileChange], digest):
+    """Save the pre-images under a fresh run id, then switch the journal to it."""
     run = time.strftime("%Y%m%d%H%M%S", time.gmtime()) + secrets.token_hex(4)
     rundir = jdir / RUNS / run
     try:
         pres = _save_pre_images(rundir, ordered)
-    except OSError as exc:
-        shutil.rmtree(rundir, ignore_errors=True)
-        raise WriteFailed(f"cannot save the undo copies in {jdir}: {exc.strerror}",
-                          hint="Nothing was written.") from None
-    entries = [{"path": c.rel, "pre": pre, "mode": c.mode, "pre_sha": safeio.sha(c.before),
-                "post_sha": safeio.sha(c.after), "action": c.action,
-                "made_dirs": _made_dirs(real_root, c.rel) if c.before is None else []}
-               for c, pre in zip(ordered, pres)]
-    manifest = {"version": 2, "run": run, "state": "writing", "root": str(real_root),
-                "reply": digest, "files": entries}
-    try:
+        entries = [{"path": c.rel, "pre": pre, "mode": c.mode, "pre_sha": safeio.sha(c.before),
+                    "post_sha": safeio.sha(c.after), "action": c.action,
+                    "made_dirs": _made_dirs(real_root, c.rel) if c.before is None else []}
+                   for c, pre in zip(ordered, pres)]
+        manifest = {"version": 2, "run": run, "state": "writing", "root": str(real_root),
+                    "reply": digest, "files": entries}
         save_manifest(jdir, manifest)
     except OSError as exc:
         shutil.rmtree(rundir, ignore_errors=True)
-        raise WriteFailed(f"cannot save the undo journal in {jdir}: {exc.strerror}",
-                          hint="Nothing was written.") from None
+        raise WriteFailed(f"cannot save the undo copies and journal in {jdir}: "
+                          f"{exc.strerror or exc}", hint="Nothing was written.") from None
+    return run, rundir, manifest
+
+
+def _write_all(real_root, jdir, rundir, manifest, ordered, prev, pending) -> None:
+    entries = manifest["files"]
     written: list[dict] = []
     current = None
     root_fd = safeio.open_root(real_root)
     try:
-        with _deferred_signals() as pending:
-            try:
-                _test_pause("before-write")
-                synced: set = set()
-                for e, c in zip(entries, ordered):
-                    if pending:
-                        raise _Interrupted
-                    current = e
-                    if c.after is None:
-                        _delete_one(root_fd, e)
-                    else:
-                        _write_one(root_fd, e, c.after, synced)
-                    written.append(e)
-                    _test_pause("between-writes")
+        try:
+            _test_pause("before-write")
+            synced: set = set()
+            for e, c in zip(entries, ordered):
                 if pending:
                     raise _Interrupted
-                _sync(root_fd, synced)
-                manifest["state"] = "done"
-                save_manifest(jdir, manifest)
-            except BaseException as exc:
-                _roll_back(root_fd, jdir, rundir, manifest, written, prev, current, exc)
+                current = e
+                if c.after is None:
+                    _delete_one(root_fd, e)
+                else:
+                    _write_one(root_fd, e, c.after, synced)
+                written.append(e)
+                _test_pause("between-writes")
+            if pending:
+                raise _Interrupted
+            _sync(root_fd, synced)
+            manifest["state"] = "done"
+            save_manifest(jdir, manifest)
+        except BaseException as exc:
+            _roll_back(root_fd, jdir, rundir, manifest, written, prev, current, exc)
     finally:
         os.close(root_fd)
-    _prune(jdir, keep=run)
 
 
 def _roll_back(root_fd, jdir, rundir, manifest, written, prev, current, exc) -> None:
