@@ -129,7 +129,9 @@ def _save_pre_images(rundir: Path, ordered: list[FileChange]) -> list[str | None
 
 def _write_one(root_fd: int, e: dict, after: bytes, synced: set) -> None:
     folders, name = _split(e["path"])
-    fd = safeio.open_dir(root_fd, folders, made=[])
+    made: list[str] = []
+    fd = safeio.open_dir(root_fd, folders, made=made)
+    synced.update(d.rpartition("/")[0] for d in made)  # a new folder's entry must be durable too
     try:
         mode = e["mode"] if e["mode"] is not None else safeio.default_mode()
         tmp = safeio.write_temp(fd, after, mode)
