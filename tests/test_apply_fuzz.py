@@ -113,3 +113,22 @@ def test_arbitrary_replies_never_crash(reply, mode):
 def test_the_fuzzer_reached_real_applies():
     # Guards the generator: a fuzzer that only ever produced refusals would prove little.
     assert len(APPLIED) >= 5
+
+
+def test_the_replies_that_took_minutes_now_take_moments(tmp_path):
+    from conftest import run_cli
+
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "a.txt").write_text("a\n")
+    slow = [  # each took from a minute to many minutes with the old patterns
+        "Target: notes.txt\n[[[WRITE_FILE]]]\n" + "[" * 400_000 + "\n[[[END_WRITE_FILE]]]\n",
+        "Target: x.txt\n[[[WRITE_FILE]]]\n" + "[a](x" * 80_000 + "\n[[[END_WRITE_FILE]]]\n",
+        "Target: a" + " " * 100_000 + "b.txt\n[[[SEARCH]]]\na\n[[[DIVIDER]]]\nb\n[[[REPLACE]]]\n",
+        "*** Begin Patch\n*** Add File: a" + " " * 100_000 + "b\n+x\n*** End Patch\n",
+        "Target: deep.json\n[[[WRITE_FILE]]]\n" + "[" * 100_000 + "\n[[[END_WRITE_FILE]]]\n",
+    ]
+    for reply in slow:
+        started = time.monotonic()
+        proc = run_cli("apply.py", "--dry-run", cwd=tmp_path, input=reply, timeout=60)
+        assert time.monotonic() - started < 20, reply[:40]
+        assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr[-500:]
