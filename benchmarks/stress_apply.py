@@ -10,7 +10,7 @@ intact until its own is durable), then:
 
 - kill-apply: a multi-file reply (edits in 6 files, a new file in a new folder, a deletion) is
   killed with SIGKILL at a random moment (half of the trials: uniform over the whole run; half:
-  uniform over 0.4 s from the journal switch, i.e. inside the write phase); a journal left
+  uniform over --window s from the journal switch, i.e. inside the write phase); a journal left
   mid-write is resolved with --undo.
 - kill-undo: --undo of that reply is killed at a random moment; an unfinished undo is resumed
   with --undo.
@@ -82,6 +82,7 @@ class Stress:
         self.picks = {f: unique_lines((self.root / f).read_text()) for f in FILES + BASE_FILES}
         self.env = dict(os.environ, PROMPT_FOO_APPLY_LOCK_WAIT="60")
         self.rows: dict[str, dict[str, int]] = {}
+        self.window = 0.4
 
     def reset(self) -> None:
         sh("git", "reset", "-q", "--hard", cwd=self.root)
@@ -155,7 +156,7 @@ class Stress:
         else:
             while self.journal_state() != phase and proc.poll() is None:
                 time.sleep(0.002)
-            time.sleep(random.uniform(0, 0.4))
+            time.sleep(random.uniform(0, self.window))
         proc.kill()
 
     def kill_apply(self, k: int, span: float) -> None:
@@ -277,9 +278,12 @@ def main() -> None:
     ap.add_argument("--editor", type=int, default=50)
     ap.add_argument("--fuzz", type=int, default=0, help="also run the fuzzer with N examples")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--window", type=float, default=0.4,
+                    help="seconds after the journal switch (or undo start) that odd trials kill in")
     args = ap.parse_args()
     random.seed(args.seed)
     s = Stress(Path(args.repo), Path(args.work))
+    s.window = args.window
     span = s.timing()
     print(f"repository: {args.repo} ({len(snapshot(s.root))} files); median apply "
           f"{span:.2f} s; kills land uniformly in [0, {span * 1.2:.2f}] s", flush=True)
