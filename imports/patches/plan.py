@@ -20,7 +20,8 @@ from .content import Content
 from .diagnose import explain_no_match, nearest_window
 from .parse import Block
 from .paths import PathRefused, resolve_target
-from .recover import Match, compose, find_seq, try_passes
+from .fragment import fragment_edit, replace_present_fragment
+from .recover import Match, compose, find_seq, try_passes, unproven
 
 
 @dataclass
@@ -34,6 +35,8 @@ class BlockResult:
     file_line: int | None = None
     recovery: str | None = None
     details: list[str] = field(default_factory=list)
+    # For an "already" on weak evidence: the refusal it becomes unless every block agrees.
+    unproven: "BlockResult | None" = None
 
 
 @dataclass
@@ -115,6 +118,10 @@ class _Planner:
             return result("refused", str(exc))
         except OSError as exc:
             return result("refused", f"cannot read {block.target!r}: {exc.strerror}")
+        if block.target.strip().startswith(("/", "~")):
+            # An absolute target inside the root is reported by its relative path.
+            def result(status: str, message: str, **kw) -> BlockResult:
+                return BlockResult(block, status, message, st.rel, **kw)
         if st.failed:
             return result("not-attempted", "an earlier block on this file was refused")
         if st.content is not None and st.content.encoding != "utf-8":
@@ -186,10 +193,13 @@ class _Planner:
         content = st.content
         hits = content.find_lines(search)
         if len(hits) == 1:
+            start, offset = hits[0]
             if _contains(replace, search) and len(content.find_lines(replace, 2)) == 1:
                 line = content.find_lines(replace, 1)[0][0]
-                return result("already", "REPLACE is already in the file", file_line=line + 1)
-            start, offset = hits[0]
+                # Proof: the REPLACE found is the one that grew around this very SEARCH.
+                if any(line + k == start for k in find_seq(replace, search)):
+                    return result("already", "REPLACE is already in the file",
+                                  file_line=line + 1)
             match = Match(start, start + len(search), list(range(start, start + len(search))),
                           search, lambda s: s)
             self._splice(content, match, replace, offset)
@@ -199,15 +209,15 @@ class _Planner:
             return result("refused", f"SEARCH occurs {len(hits)} times (lines {at})",
                           file_line=hits[0][0] + 1,
                           details=["add surrounding lines to SEARCH until it is unique"])
-        if any(r.strip() for r in replace):
-            again = content.find_lines(replace, 2)
-            if len(again) == 1:
-                return result("already", "SEARCH is gone and REPLACE is present: already applied",
-                              file_line=again[0][0] + 1)
         lines = content.lines()
         if not self.strict:
             name, found = try_passes(lines, search)
             if len(found) == 1:
+                why = unproven(found[0], replace, st.rel, lines)
+                if why:
+                    return result("refused", f"recovery {name!r} matched at line "
+                                  f"{found[0].start + 1}, but it cannot prove what to write",
+                                  details=why, file_line=found[0].start + 1)
                 self._splice(content, found[0], replace, None, lines)
                 return result("applied", f"applied after recovery {name!r}",
                               file_line=found[0].start + 1, recovery=name)
@@ -216,14 +226,37 @@ class _Planner:
                 return result("refused", f"no exact match; recovery {name!r} matches "
                               f"{len(found)} places (lines {at})",
                               details=["make SEARCH an exact copy of the file's lines"])
+        frag = fragment_edit(lines, search, replace)
+        if frag is not None:
+            if isinstance(frag, str):
+                return result("refused", frag,
+                              details=["add more of the line to SEARCH until it is unique"])
+            line, new_lines = frag
+            crlf = content.crlf[line]
+            ending = content.dominant_crlf() if crlf is None else crlf
+            content.splice(line, 1, new_lines, [ending] * len(new_lines), None)
+            if crlf is None:  # the file's last line had no ending: neither has the new last
+                content.crlf[line + len(new_lines) - 1] = None
+            return result("applied", f"applied as a fragment edit inside line {line + 1}",
+                          file_line=line + 1, recovery="fragment")
         details = explain_no_match(lines, search, strict=self.strict,
                                    canary_damage=self.canary_damage)
         if not any(r.strip() for r in replace):
             details.append("a deletion leaves nothing to recognise: if this block ran before, "
                            "it is already applied")
         near = nearest_window(lines, search)  # the editor jumps there
-        return result("refused", "SEARCH not found in the file", details=details,
-                      file_line=near[0] + 1 if near else None)
+        refusal = result("refused", "SEARCH not found in the file", details=details,
+                         file_line=near[0] + 1 if near else None)
+        present = _replace_present(content, lines, search, replace)
+        if present is not None:
+            # Weak evidence: the REPLACE text could stand there for another reason (a typo in
+            # SEARCH, a line that exists elsewhere). It counts only if the whole reply agrees.
+            refusal.details.append(
+                f"its REPLACE text is already present at line {present}, but other blocks of "
+                "this reply are not applied, so this is no proof that it was applied")
+            return result("already", "SEARCH is gone and REPLACE is present: already applied",
+                          file_line=present, unproven=refusal)
+        return refusal
 
     def _splice(self, content: Content, match: Match, replace: list[str],
                 offset: int | None, lines: list[str] | None = None) -> None:
@@ -242,9 +275,27 @@ class _Planner:
         return sorted(out, key=lambda c: c.rel)
 
 
+def _replace_present(content: Content, lines: list[str], search: list[str],
+                     replace: list[str]) -> int | None:
+    """The 1-based line where REPLACE stands once (as whole lines, or as the fragment a
+    one-line SEARCH would have become), or None."""
+    if not any(r.strip() for r in replace):
+        return None
+    again = content.find_lines(replace, 2)
+    if len(again) == 1:
+        return again[0][0] + 1
+    if not again and len(search) == 1 and len(replace) == 1:
+        return replace_present_fragment(lines, replace[0])
+    return None
+
+
 def plan(blocks: list[Block], root: Path, *, strict: bool = False,
          canary_damage: list[str] | None = None) -> Plan:
     """Every block's outcome and every file's new bytes, computed in memory."""
     planner = _Planner(root, strict, canary_damage or [])
     results = [planner.run(b) for b in blocks]
+    # "Already applied" on the evidence of one block is believed only when every block is
+    # already applied; otherwise those blocks are refused, so nothing is half-written.
+    if any(r.status != "already" for r in results):
+        results = [r.unproven if r.unproven is not None else r for r in results]
     return Plan(results, planner.changes())

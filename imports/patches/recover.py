@@ -156,6 +156,66 @@ def try_passes(lines: list[str], search: list[str]) -> tuple[str | None, list[Ma
     return None, []
 
 
+_PROSE = (".md", ".markdown", ".mdx", ".rst", ".txt", ".adoc")
+_HARD_BREAKS = (".md", ".markdown", ".mdx", ".patch", ".diff")
+_CURLY = "".join(chr(c) for c in _PUNCT_MAP)
+_GET_A_CLEAN_COPY = ("get an undamaged copy: use the chat's copy button on the code block, "
+                     "or ask for the reply again in one fenced block")
+
+
+def added_runs(match: Match, replace: list[str]) -> list[tuple[int, list[str]]]:
+    """The runs of REPLACE lines a splice takes from the reply (not kept from the file), each
+    with the number of SEARCH lines it stands in for (0: an insertion)."""
+    r_at = list(range(len(replace)))
+    if match.recovery == "blank-lines":
+        r_at = [j for j, r in enumerate(replace) if r.strip()]
+    ops = SequenceMatcher(None, match.search, [replace[j] for j in r_at],
+                          autojunk=False).get_opcodes()
+    return [(i2 - i1, [replace[r_at[j]] for j in range(j1, j2)])
+            for tag, i1, i2, j1, j2 in ops if tag in ("replace", "insert")]
+
+
+def unproven(match: Match, replace: list[str], rel: str, file_lines: list[str]) -> list[str]:
+    """Why a recovered match may not be written (empty: it may): the damage the pass undid
+    in SEARCH could also have reached the lines the reply adds, and nothing tells us how.
+
+    Kept lines come from the file, so only the added runs matter."""
+    runs = added_runs(match, replace)
+    added = [line for _, run in runs for line in run]
+    if not added:
+        return []
+    name, low = match.recovery, rel.lower()
+    why: str | None = None
+    if name == "blank-lines":
+        # A transport that drops blank lines drops them from REPLACE too. A run of one line
+        # has no inside; a line-for-line rewrite keeps the file's blank lines between its
+        # lines; a REPLACE that still has blank lines was not stripped of them.
+        if not any(not r.strip() for r in replace) and any(
+                len(run) > 1 and len(run) != stood for stood, run in runs):
+            why = ("the transport dropped blank lines, and foo-apply cannot prove the added "
+                   "lines kept their blank lines (a run of several added lines has none)")
+    elif name == "trailing-whitespace":
+        if low.endswith(_HARD_BREAKS):
+            why = (f"trailing spaces are significant in {rel} (Markdown line breaks), and the "
+                   "transport changed them: the added lines may have lost theirs")
+    elif name == "unicode-spaces" and match.repair is not _identity:
+        inner = [r for r in added if any(ch in UNICODE_SPACES for ch in r.lstrip(UNICODE_SPACES + " \t"))]
+        if inner:
+            why = ("the transport put unicode spaces (NBSP) into the reply; unicode spaces "
+                   f"inside added lines may be meant, so they are not guessed ({inner[0].strip()[:40]!r})")
+    elif name == "smart-punctuation" and match.repair is not _identity:
+        curly = [r for r in added if any(ch in _CURLY for ch in r)]
+        typographic = low.endswith(_PROSE) or any(ch in _CURLY for ln in file_lines for ch in ln)
+        if curly and typographic:
+            why = ("the transport turned quotes or dashes typographic, and this file uses "
+                   f"typographic punctuation itself: the added {curly[0].strip()[:40]!r} may be meant")
+    elif name == "indentation-shift":
+        # Shifted back, a line that does not carry the transport's indent is left as it came.
+        if any(r.strip() and match.repair(r) == r for r in added):
+            why = "an added line is indented less than the shift the transport made"
+    return [why, _GET_A_CLEAN_COPY] if why else []
+
+
 def compose(match: Match, lines: list[str], crlf: list[bool], replace: list[str],
             default_crlf: bool, base: int = 0) -> tuple[list[str], list[bool]]:
     """The new window: file lines where REPLACE kept SEARCH lines, repaired REPLACE lines elsewhere.
