@@ -28,7 +28,16 @@ _AIDER_SEARCH = re.compile(r"^<{5,9} ?SEARCH>?$")
 _AIDER_DIVIDER = re.compile(r"^={5,9}$")
 _AIDER_REPLACE = re.compile(r"^>{5,9} ?REPLACE$")
 _TARGET = re.compile(r"^(?:target|file|path)\s*:\s*(.+?)\s*$", re.IGNORECASE)
-_FENCE = re.compile(r"^(`{3,}|~{3,})[\w+.-]*\s*$")
+# Markdown fences, and the HTML-ish fences aider asks some models for (<source>python …).
+_FENCE = re.compile(r"^(`{3,}|~{3,}|</?(?:source|code|pre|codeblock|sourcecode)>)[\w+.-]*\s*$")
+# What a rendered chat page puts between a file name and its block when the message is
+# selected and copied: the code block's language label and its copy button's text.
+_PAGE_HEADER = re.compile(
+    r"^(?:copy(?: code)?|code|text|plaintext|python3?|py|javascript|js|typescript|ts|json|"
+    r"toml|yaml|yml|ini|bash|sh|shell|console|zsh|diff|markdown|md|rst|html|css|xml|sql|"
+    r"nix|rust|go|java|c|cpp|c\+\+|ruby|php|lua|dockerfile|makefile)$", re.IGNORECASE)
+# The canary's own lines (templates/canary): never a file name.
+_CANARY_LINE = re.compile(r"^(?:<{2,}\s*CANARY|CANARY\s*>{2,})")
 _ENVELOPE_OP = re.compile(r"^\*\*\* (Add|Update|Delete) File: (.+?)\s*$")
 
 # How far back a target line may sit above its block (across blank and fence lines).
@@ -48,7 +57,7 @@ class Block:
     """One edit: replace SEARCH by REPLACE, write a whole file, or delete one."""
 
     n: int
-    kind: str  # "replace" | "write" | "delete"
+    kind: str  # "replace" | "write" | "delete" | "append" (aider's empty SEARCH)
     target: str
     reply_line: int
     dialect: str  # "bracket" | "aider" | "patch"
@@ -75,18 +84,31 @@ def _clean_target(raw: str) -> str:
 
 
 def _looks_like_path(text: str) -> bool:
-    return bool(text) and " " not in text.strip() and not _FENCE.match(text)
+    return (bool(text) and " " not in text.strip() and not _FENCE.match(text)
+            and text != "..." and not _CANARY_LINE.match(text))
+
+
+def _fence_path(line: str) -> str | None:
+    """A path written as a fence's info string (```src/x.py), as aider reads it."""
+    m = _FENCE.match(line)
+    info = line[m.end(1):].strip() if m else ""
+    return info if ("." in info or "/" in info) and _looks_like_path(info) else None
 
 
 def _find_target(lines: list[str], start: int, *, require_label: bool) -> str | None:
-    """The target named just above line index ``start`` (skipping blank and fence lines)."""
+    """The target named just above line index ``start`` (skipping blank and fence lines, and
+    the language and copy-button lines a chat page shows above a code block)."""
     i, seen = start - 1, 0
     while i >= 0 and seen <= _LOOKBACK:
         line = lines[i].strip()
         i -= 1
-        if not line or _FENCE.match(line):
+        if not require_label and (path := _fence_path(line)):
+            return path
+        if not line or _FENCE.match(line) or (not require_label and _PAGE_HEADER.match(line)):
             seen += 1
             continue
+        if _CANARY_LINE.match(line):
+            return None
         if _TARGET.match(line):
             path = _clean_target(line)
             return path or None
@@ -103,6 +125,7 @@ class _Parser:
         self.lines = reply.replace("\r\r\n", "\n").replace("\r\n", "\n").split("\n")
         self.blocks: list[Block] = []
         self.i = 0
+        self.aider_file: str | None = None  # aider: a block without a file name continues it
 
     def add(self, **kw) -> None:
         self.blocks.append(Block(n=len(self.blocks) + 1, **kw))
@@ -196,7 +219,10 @@ class _Parser:
 
     def aider_block(self) -> None:
         start = self.i
-        target = self._target_or_fail(start, "aider")
+        target = _find_target(self.lines, start, require_label=False) or self.aider_file
+        if target is None:
+            target = self._target_or_fail(start, "aider")
+        self.aider_file = target
 
         def aider_marker(line: str) -> str | None:
             s = line.strip()
@@ -209,9 +235,16 @@ class _Parser:
             return None
 
         search, _ = self._collect(start + 1, {"DIVIDER"}, "<<<<<<< SEARCH block", aider_marker)
-        replace, _ = self._collect(self.i + 1, {"REPLACE"}, "<<<<<<< SEARCH block", aider_marker)
+        # aider ends the updated text at a second ======= too (models write one).
+        replace, end = self._collect(self.i + 1, {"REPLACE", "DIVIDER"}, "<<<<<<< SEARCH block",
+                                     aider_marker)
         self.i += 1
-        self.add(kind="replace", target=target, reply_line=start + 1, dialect="aider",
+        if end == "DIVIDER" and self.i < len(self.lines) and \
+                _AIDER_REPLACE.match(self.lines[self.i].strip()):
+            self.i += 1  # "=======" then ">>>>>>> REPLACE": one ending, written twice
+        # aider: an empty SEARCH creates the file, or appends to an existing one.
+        kind = "append" if not any(s.strip() for s in search) else "replace"
+        self.add(kind=kind, target=target, reply_line=start + 1, dialect="aider",
                  search=search, replace=replace)
 
     # -- OpenAI apply_patch envelope -------------------------------------------------

@@ -180,6 +180,36 @@ class _Planner:
         return result("applied", "file written" if old is not None else "file created",
                       file_line=1)
 
+    def _append(self, block, st: _State, result) -> BlockResult:
+        """aider's empty SEARCH: create the file with REPLACE, or append REPLACE to it."""
+        body = list(block.replace)
+        if st.content is None:
+            if (clash := self._folder_clash(st)):
+                return result("refused", clash)
+            st.content = Content.from_text("".join(r + "\n" for r in body), mode=st.mode)
+            return result("applied", "file created (empty SEARCH)", file_line=1)
+        content = st.content
+        lines = content.lines()
+        if not any(r.strip() for r in body):
+            return result("already", "nothing to append", file_line=content.line_count)
+        if lines == body or (content.final_newline is False and lines[-len(body):] == body):
+            return result("already", "file already has this content", file_line=1)
+        if len(lines) >= len(body) and lines[len(lines) - len(body):] == body:
+            refusal = result("refused", "empty SEARCH appends REPLACE, which already ends "
+                             "the file", details=["its REPLACE text is already present at line "
+                                                  f"{len(lines) - len(body) + 1}, but other "
+                                                  "blocks of this reply are not applied, so this "
+                                                  "is no proof that it was applied"])
+            return result("already", "REPLACE already ends the file",
+                          file_line=len(lines) - len(body) + 1, unproven=refusal)
+        at = content.line_count
+        if not content.final_newline and at:
+            content.crlf[at - 1] = content.dominant_crlf()
+        content.splice(at, 0, body, [content.dominant_crlf()] * len(body), len(content.buf))
+        content.final_newline = True
+        return result("applied", "appended at the end of the file (empty SEARCH)",
+                      file_line=at + 1)
+
     def _replace(self, block, st: _State, result) -> BlockResult:
         search, replace = block.search, block.replace
         if st.content is None:
