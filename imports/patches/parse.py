@@ -38,6 +38,8 @@ _PAGE_HEADER = re.compile(
     r"nix|rust|go|java|c|cpp|c\+\+|ruby|php|lua|dockerfile|makefile)$", re.IGNORECASE)
 # The canary's own lines (templates/canary): never a file name.
 _CANARY_LINE = re.compile(r"^(?:<{2,}\s*CANARY|CANARY\s*>{2,})")
+# "@@ def name(" (Codex), or a unified diff's "@@ -3,4 +3,5 @@ def name(": the header text.
+_HUNK_HEADER = re.compile(r"^@@(?:\s*-\d+(?:,\d+)?\s+\+\d+(?:,\d+)?\s*@@)?(.*)$")
 _ENVELOPE_OP = re.compile(r"^\*\*\* (Add|Update|Delete) File: (.+?)\s*$")
 
 # How far back a target line may sit above its block (across blank and fence lines).
@@ -63,6 +65,10 @@ class Block:
     dialect: str  # "bracket" | "aider" | "patch"
     search: list[str] = field(default_factory=list)
     replace: list[str] = field(default_factory=list)
+    # apply_patch: the "@@ def name(" headers that narrow where the hunk may match (outer
+    # first), and whether "*** End of File" ties it to the end of the file.
+    anchors: list[str] = field(default_factory=list)
+    at_eof: bool = False
 
 
 def _marker(line: str) -> str | None:
@@ -308,22 +314,21 @@ class _Parser:
         hunks = 0
         search: list[str] = []
         replace: list[str] = []
+        anchors: list[str] = []
+        at_eof = False
         hunk_line = op_line
         blanks = 0  # raw empty lines not yet known to be context (trailing ones are not)
 
         def flush() -> None:
-            nonlocal hunks, search, replace, blanks
+            nonlocal hunks, search, replace, blanks, anchors, at_eof
             blanks = 0
             if search or replace:
-                if not search:
-                    raise PatchSyntaxError(
-                        "hunk has only added lines, so there is nothing to anchor it",
-                        hunk_line, hint="Give a few lines of unchanged context around it.",
-                    )
+                # A hunk of only added lines goes after its header, or (as in Codex's
+                # reference implementation) at the end of the file when it has none.
                 hunks += 1
                 self.add(kind="replace", target=path, reply_line=hunk_line, dialect="patch",
-                         search=search, replace=replace)
-            search, replace = [], []
+                         search=search, replace=replace, anchors=anchors, at_eof=at_eof)
+            search, replace, anchors, at_eof = [], [], [], False
 
         while self.i < len(self.lines):
             line = self.lines[self.i]
@@ -331,10 +336,16 @@ class _Parser:
             if self._op_ends(stripped):
                 break
             if stripped.startswith("@@"):
-                flush()
-                hunk_line = self.i + 1
+                if search or replace:
+                    flush()
+                    hunk_line = self.i + 1
+                elif not anchors:
+                    hunk_line = self.i + 1
+                header = _HUNK_HEADER.match(stripped).group(1).strip()
+                if header:  # several @@ lines in a row narrow step by step (class, then def)
+                    anchors.append(header)
             elif stripped == "*** End of File":
-                pass
+                at_eof = True
             elif line == "":
                 blanks += 1
             elif line[0] in "+- ":

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .content import Content
 from .diagnose import explain_no_match, nearest_window
+from .narrow import regions, within
 from .parse import Block
 from .paths import PathRefused, resolve_target
 from .fragment import fragment_edit, replace_present_fragment
@@ -180,6 +181,29 @@ class _Planner:
         return result("applied", "file written" if old is not None else "file created",
                       file_line=1)
 
+    def _insert(self, block, content: Content, spans, result) -> BlockResult:
+        """An apply_patch hunk of only added lines: after its (innermost) header line, or
+        at the end of the file without one, as Codex's reference implementation does."""
+        lines = content.lines()
+        if len(spans) > 1:
+            at = ", ".join(str(lo + 1) for lo, _ in spans[:20])
+            return result("refused", f"the @@ header occurs {len(spans)} times (lines {at})",
+                          details=["give a header that names one place, or context lines"])
+        at = spans[0][0] + 1 if block.anchors else len(lines)
+        new = block.replace
+        if lines[at:at + len(new)] == new or (not block.anchors and lines[-len(new):] == new):
+            return result("already", "the added lines already stand there", file_line=at + 1)
+        cr = content.dominant_crlf()
+        if at == content.line_count:
+            if not content.final_newline and at:
+                content.crlf[at - 1] = cr
+            content.splice(at, 0, new, [cr] * len(new), len(content.buf))
+            content.final_newline = True
+        else:
+            content.splice(at, 0, new, [cr] * len(new), None)
+        where = f"after line {at}" if block.anchors else "at the end of the file"
+        return result("applied", f"added lines inserted {where}", file_line=at + 1)
+
     def _append(self, block, st: _State, result) -> BlockResult:
         """aider's empty SEARCH: create the file with REPLACE, or append REPLACE to it."""
         body = list(block.replace)
@@ -217,11 +241,22 @@ class _Planner:
                           else "file was deleted by an earlier block",
                           details=["SEARCH/REPLACE needs an existing file; "
                                    "use WRITE_FILE to create one"])
+        content = st.content
+        spans = None
+        if block.dialect == "patch" and (block.anchors or block.at_eof or not search):
+            spans = regions(content.lines(), block.anchors)
+            if isinstance(spans, str):
+                return result("refused", spans,
+                              details=["the header must be copied from a line of the file"])
+            if not search:
+                return self._insert(block, content, spans, result)
         if not any(s.strip() for s in search):
             return result("refused", "SEARCH is empty",
                           details=["copy a few lines from the file into SEARCH"])
-        content = st.content
-        hits = content.find_lines(search)
+        hits = content.find_lines(search, 50 if spans is None else 100_000)
+        if spans is not None:
+            total = content.line_count
+            hits = [h for h in hits if within(spans, h[0], len(search), total, block.at_eof)]
         if len(hits) == 1:
             start, offset = hits[0]
             if _contains(replace, search) and len(content.find_lines(replace, 2)) == 1:
@@ -242,6 +277,9 @@ class _Planner:
         lines = content.lines()
         if not self.strict:
             name, found = try_passes(lines, search)
+            if spans is not None:
+                found = [m for m in found
+                         if within(spans, m.start, m.end - m.start, len(lines), block.at_eof)]
             if len(found) == 1:
                 why = unproven(found[0], replace, st.rel, lines)
                 if why:
@@ -256,7 +294,7 @@ class _Planner:
                 return result("refused", f"no exact match; recovery {name!r} matches "
                               f"{len(found)} places (lines {at})",
                               details=["make SEARCH an exact copy of the file's lines"])
-        frag = fragment_edit(lines, search, replace)
+        frag = fragment_edit(lines, search, replace) if spans is None else None
         if frag is not None:
             if isinstance(frag, str):
                 return result("refused", frag,
