@@ -253,3 +253,61 @@ def test_no_airlock_lets_the_user_skip_a_check(git_repo):
                  "--no-airlock", "python")
     assert proc.returncode == 0, proc.stderr
     assert "python check turned off by --no-airlock" in proc.stderr
+
+
+# -- Must 9: survive the page ---------------------------------------------------------------
+
+def test_a_target_in_prose_that_lost_its_underscores_is_refused_not_created(git_repo):
+    git_repo.write("examples/naval/__main__.py", "print('hi')\n")
+    git_repo.commit("init")
+    before = snapshot(git_repo.root)
+    # `__main__.py` written above the fence became bold `main.py` on the page.
+    reply = ("Target: examples/naval/main.py\n```text\n[[[WRITE_FILE]]]\nprint('bye')\n"
+             "[[[END_WRITE_FILE]]]\n```\n")
+    proc = apply(git_repo, reply)
+    assert proc.returncode == 1, proc.stderr
+    assert "'examples/naval/main.py' does not exist, but 'examples/naval/__main__.py' does" \
+        in proc.stderr
+    assert snapshot(git_repo.root) == before
+
+
+def test_the_same_name_inside_the_fence_is_trusted(git_repo):
+    git_repo.write("examples/naval/__main__.py", "print('hi')\n")
+    git_repo.commit("init")
+    reply = ("```text\nTarget: examples/naval/main.py\n[[[WRITE_FILE]]]\nprint('bye')\n"
+             "[[[END_WRITE_FILE]]]\n```\n")
+    proc = apply(git_repo, reply)
+    assert proc.returncode == 0, proc.stderr
+    assert (git_repo.root / "examples/naval/main.py").read_text() == "print('bye')\n"
+
+
+def test_chat_page_header_lines_between_name_and_block_are_skipped(repo):
+    reply = ("pkg/other.py\npython\nCopy code\n<<<<<<< SEARCH\nZ = 1\n=======\nZ = 2\n"
+             ">>>>>>> REPLACE\n")
+    proc = apply(repo, reply)
+    assert proc.returncode == 0, proc.stderr
+    assert (repo.root / "pkg/other.py").read_text() == "from .core import y\nZ = 2\n"
+
+
+def test_the_canary_close_line_is_never_a_file_name(repo):
+    # A copy button dropped the path line; the canary's closing line sits above the block.
+    reply = ("<<<CANARY\nwww.canary.invalid  two  spaces    four\n\n"
+             "    indented four | after blank\nCANARY>>>\n<<<<<<< SEARCH\nZ = 1\n=======\n"
+             "Z = 2\n>>>>>>> REPLACE\n")
+    proc = apply(repo, reply)
+    assert proc.returncode == 1
+    assert "block 1 has no target" in proc.stderr
+
+
+def test_the_canary_prose_part_detects_rendering(repo):
+    from imports.canary import CANARY_PROSE, CANARY_TEXT, canary_instruction
+    assert CANARY_PROSE in canary_instruction()
+    assert CANARY_PROSE not in canary_instruction().split("```")[2]  # outside the fence
+    rendered = CANARY_PROSE.replace("__init__.py", "init.py").replace("*stars*", "stars")
+    reply = f"```text\n{CANARY_TEXT}\n```\n{rendered}\n" + block("pkg/other.py", "Z = 1", "Z = 2")
+    proc = apply(repo, reply, "--json")
+    report = json.loads(proc.stdout)
+    assert report["canary"] == {"present": True, "damage": ["prose-rendered"]}
+    intact = f"```text\n{CANARY_TEXT}\n```\n{CANARY_PROSE}\n"
+    proc = apply(repo, intact + block("pkg/other.py", "Z = 2", "Z = 3"), "--json")
+    assert json.loads(proc.stdout)["canary"] == {"present": True, "damage": []}

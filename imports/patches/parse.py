@@ -69,6 +69,8 @@ class Block:
     # first), and whether "*** End of File" ties it to the end of the file.
     anchors: list[str] = field(default_factory=list)
     at_eof: bool = False
+    # The target was read from prose (outside any fence), where a renderer may damage it.
+    target_in_prose: bool = False
 
 
 def _marker(line: str) -> str | None:
@@ -125,6 +127,22 @@ def _find_target(lines: list[str], start: int, *, require_label: bool) -> str | 
     return None
 
 
+def _fenced(lines: list[str]) -> list[bool]:
+    """For each line, whether it lies inside a fenced code block (fence lines excluded)."""
+    out, fence = [], None
+    for line in lines:
+        m = _FENCE.match(line.strip())
+        if m and fence is None and not m.group(1).startswith("</"):
+            fence = m.group(1)
+            out.append(False)
+        elif m and fence is not None and line.strip() in (fence, "</" + fence[1:]):
+            fence = None
+            out.append(False)
+        else:
+            out.append(fence is not None)
+    return out
+
+
 class _Parser:
     def __init__(self, reply: str):
         # "\r\r\n" is a CRLF reply converted again by a text-mode stream: one line ending.
@@ -132,9 +150,20 @@ class _Parser:
         self.blocks: list[Block] = []
         self.i = 0
         self.aider_file: str | None = None  # aider: a block without a file name continues it
+        self.in_fence = _fenced(self.lines)
 
     def add(self, **kw) -> None:
-        self.blocks.append(Block(n=len(self.blocks) + 1, **kw))
+        block = Block(n=len(self.blocks) + 1, **kw)
+        if block.dialect != "patch":
+            block.target_in_prose = self._target_in_prose(block.reply_line - 1, block.target)
+        self.blocks.append(block)
+
+    def _target_in_prose(self, start: int, target: str) -> bool:
+        """Whether the line naming ``target`` above line ``start`` lies outside any fence."""
+        for i in range(start - 1, max(start - 2 - _LOOKBACK, -1), -1):
+            if target in self.lines[i]:
+                return not self.in_fence[i] and not _FENCE.match(self.lines[i].strip())
+        return False
 
     def run(self) -> list[Block]:
         lines = self.lines

@@ -20,6 +20,7 @@ from .content import Content
 from .diagnose import explain_no_match, nearest_window
 from .narrow import regions, within
 from .parse import Block
+from .rendered import refusal as rendering_refusal
 from .paths import PathRefused, resolve_target
 from .fragment import fragment_edit, replace_present_fragment
 from .recover import Match, compose, find_seq, try_passes, unproven
@@ -132,6 +133,11 @@ class _Planner:
                     st.failed = True
                     return result("refused", f"the file is Latin-1, not UTF-8, and cannot hold "
                                   f"{bad!r} (REPLACE line {k})")
+        if st.before is None and st.content is None and block.target_in_prose:
+            damaged = rendering_refusal(self.root, st.rel)
+            if damaged:  # never create (or miss) the name a renderer made
+                st.failed = True
+                return result("refused", damaged[0], details=damaged[1:])
         outcome = getattr(self, f"_{block.kind}")(block, st, result)
         if outcome.status == "refused":
             st.failed = True
