@@ -311,3 +311,41 @@ def test_the_canary_prose_part_detects_rendering(repo):
     intact = f"```text\n{CANARY_TEXT}\n```\n{CANARY_PROSE}\n"
     proc = apply(repo, intact + block("pkg/other.py", "Z = 2", "Z = 3"), "--json")
     assert json.loads(proc.stdout)["canary"] == {"present": True, "damage": []}
+
+
+# -- cases the corpus taught ----------------------------------------------------------------
+
+def test_a_drifted_deletion_whose_kept_lines_remain_is_not_already_applied(git_repo):
+    # SEARCH = kept lines + a removed function; the file drifted inside the removed part.
+    git_repo.write("t.py", "def keep():\n    return 1\n\n\ndef gone():\n    return 'DRIFTED'\n")
+    git_repo.commit("init")
+    reply = block("t.py", "def keep():\n    return 1\n\n\ndef gone():\n    return 2",
+                  "def keep():\n    return 1")
+    proc = apply(git_repo, reply)
+    assert proc.returncode == 1, proc.stderr
+    assert "already" not in proc.stderr.splitlines()[-1]
+
+
+def test_blank_lines_next_to_a_deletion_are_not_guessed(git_repo):
+    git_repo.write("t.py", "a = 1\nb = 2\n\n\ndef gone():\n    pass\n\n\nc = 3\n")
+    git_repo.commit("init")
+    before = snapshot(git_repo.root)
+    # Blank lines lost in transport: which of the file's blank lines went with gone()?
+    reply = block("t.py", "b = 2\ndef gone():\n    pass\nc = 3", "b = 2\nc = 3")
+    proc = apply(git_repo, reply)
+    assert proc.returncode == 1 and "cannot tell which side" in proc.stderr
+    assert snapshot(git_repo.root) == before
+
+
+def test_nbsp_runs_in_new_lines_refuse_even_when_search_matched_exactly(git_repo):
+    git_repo.write("t.md", "| a | b |\n")
+    git_repo.commit("init")
+    proc = apply(git_repo, block("t.md", "| a | b |", "| a | b |\n| c\u00a0 | d |"))
+    assert proc.returncode == 1 and "NBSP" in proc.stderr
+
+
+def test_smart_quotes_in_new_lines_of_a_file_without_them_refuse(git_repo):
+    git_repo.write("t.rst", "Intro\n")
+    git_repo.commit("init")
+    proc = apply(git_repo, block("t.rst", "Intro", "Intro\nit\u2019s here"))
+    assert proc.returncode == 1 and "smart quotes" in proc.stderr

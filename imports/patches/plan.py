@@ -23,7 +23,7 @@ from .parse import Block
 from .rendered import refusal as rendering_refusal
 from .paths import PathRefused, resolve_target
 from .fragment import fragment_edit, replace_present_fragment
-from .recover import Match, compose, find_seq, try_passes, unproven
+from .recover import Match, compose, find_seq, transport_damage, try_passes, unproven
 
 
 @dataclass
@@ -183,6 +183,10 @@ class _Planner:
         new.crlf = [crlf] * new.line_count
         if old is not None and old.same_text(new):
             return result("already", "file already has this content", file_line=1)
+        damage = transport_damage(old.lines() if old else [], body,
+                                  old.lines() if old else [], self.canary_damage)
+        if damage:
+            return result("refused", "the new lines look damaged in transport", details=damage)
         st.content = new
         return result("applied", "file written" if old is not None else "file created",
                       file_line=1)
@@ -271,6 +275,10 @@ class _Planner:
                 if any(line + k == start for k in find_seq(replace, search)):
                     return result("already", "REPLACE is already in the file",
                                   file_line=line + 1)
+            damage = transport_damage(search, replace, content.lines(), self.canary_damage)
+            if damage:
+                return result("refused", "the new lines look damaged in transport",
+                              details=damage, file_line=start + 1)
             match = Match(start, start + len(search), list(range(start, start + len(search))),
                           search, lambda s: s)
             self._splice(content, match, replace, offset)
@@ -287,7 +295,9 @@ class _Planner:
                 found = [m for m in found
                          if within(spans, m.start, m.end - m.start, len(lines), block.at_eof)]
             if len(found) == 1:
-                why = unproven(found[0], replace, st.rel, lines)
+                why = unproven(found[0], replace, st.rel, lines) or transport_damage(
+                    found[0].search, [found[0].repair(r) for r in replace], lines,
+                    self.canary_damage)
                 if why:
                     return result("refused", f"recovery {name!r} matched at line "
                                   f"{found[0].start + 1}, but it cannot prove what to write",
@@ -305,6 +315,10 @@ class _Planner:
             if isinstance(frag, str):
                 return result("refused", frag,
                               details=["add more of the line to SEARCH until it is unique"])
+            damage = transport_damage(search, replace, lines, self.canary_damage)
+            if damage:
+                return result("refused", "the new lines look damaged in transport",
+                              details=damage)
             line, new_lines = frag
             crlf = content.crlf[line]
             ending = content.dominant_crlf() if crlf is None else crlf
@@ -322,7 +336,7 @@ class _Planner:
         refusal = result("refused", "SEARCH not found in the file", details=details,
                          file_line=near[0] + 1 if near else None)
         present = _replace_present(content, lines, search, replace)
-        if present is not None:
+        if present is not None and not _search_still_there(lines, search, replace, present):
             # Weak evidence: the REPLACE text could stand there for another reason (a typo in
             # SEARCH, a line that exists elsewhere). It counts only if the whole reply agrees.
             refusal.details.append(
@@ -361,6 +375,22 @@ def _replace_present(content: Content, lines: list[str], search: list[str],
     if not again and len(search) == 1 and len(replace) == 1:
         return replace_present_fragment(lines, replace[0])
     return None
+
+
+def _search_still_there(lines: list[str], search: list[str], replace: list[str],
+                        present: int) -> bool:
+    """Whether the SEARCH still stands, all but one of its lines in place, with a line the
+    block removes among them: then it drifted or was damaged, and was not applied."""
+    near = nearest_window(lines, search)
+    if near is None:
+        return False
+    start, score = near
+    solid = [j for j, s in enumerate(search) if s.strip()]
+    if score < len(solid) - 1:
+        return False
+    keep = {r.strip() for r in replace}
+    return any(search[j].strip() not in keep and start + j < len(lines)
+               and lines[start + j].strip() == search[j].strip() for j in solid)
 
 
 def plan(blocks: list[Block], root: Path, *, strict: bool = False,

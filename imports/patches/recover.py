@@ -175,6 +175,28 @@ def added_runs(match: Match, replace: list[str]) -> list[tuple[int, list[str]]]:
             for tag, i1, i2, j1, j2 in ops if tag in ("replace", "insert")]
 
 
+def _gap_next_to_change(match: Match, replace: list[str]) -> bool:
+    """Under blank-lines: whether file blank lines the SEARCH skipped touch a deletion, an
+    insertion or an uneven rewrite (a line-for-line rewrite keeps them where they are)."""
+    m = match.mapping
+    gap = [m[k + 1] - m[k] > 1 for k in range(len(m) - 1)]  # gap[k]: between k and k+1
+
+    def gap_at(k: int) -> bool:
+        return 0 <= k < len(gap) and gap[k]
+
+    kept = [r for r in replace if r.strip()]
+    ops = SequenceMatcher(None, match.search, kept, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            continue
+        if tag == "insert":
+            if gap_at(i1 - 1):
+                return True
+        elif any(gap_at(k) for k in range(i1 - 1, i2)):
+            return True
+    return False
+
+
 def unproven(match: Match, replace: list[str], rel: str, file_lines: list[str]) -> list[str]:
     """Why a recovered match may not be written (empty: it may): the damage the pass undid
     in SEARCH could also have reached the lines the reply adds, and nothing tells us how.
@@ -182,7 +204,7 @@ def unproven(match: Match, replace: list[str], rel: str, file_lines: list[str]) 
     Kept lines come from the file, so only the added runs matter."""
     runs = added_runs(match, replace)
     added = [line for _, run in runs for line in run]
-    if not added:
+    if not added and match.recovery != "blank-lines":
         return []
     name, low = match.recovery, rel.lower()
     why: str | None = None
@@ -194,6 +216,10 @@ def unproven(match: Match, replace: list[str], rel: str, file_lines: list[str]) 
                 len(run) > 1 and len(run) != stood for stood, run in runs):
             why = ("the transport dropped blank lines, and foo-apply cannot prove the added "
                    "lines kept their blank lines (a run of several added lines has none)")
+        if why is None and _gap_next_to_change(match, replace):
+            why = ("the file has blank lines next to lines this block deletes or inserts, and "
+                   "the transport dropped the reply's: foo-apply cannot tell which side of "
+                   "the change they belong to")
     elif name == "trailing-whitespace":
         if low.endswith(_HARD_BREAKS):
             why = (f"trailing spaces are significant in {rel} (Markdown line breaks), and the "
@@ -213,6 +239,47 @@ def unproven(match: Match, replace: list[str], rel: str, file_lines: list[str]) 
         # Shifted back, a line that does not carry the transport's indent is left as it came.
         if any(r.strip() and match.repair(r) == r for r in added):
             why = "an added line is indented less than the shift the transport made"
+    return [why, _GET_A_CLEAN_COPY] if why else []
+
+
+def _new_lines(search: list[str], replace: list[str]) -> list[list[str]]:
+    """REPLACE's runs of lines that are not SEARCH's (what a block adds or rewrites)."""
+    ops = SequenceMatcher(None, search, replace, autojunk=False).get_opcodes()
+    return [replace[j1:j2] for tag, _a, _b, j1, j2 in ops if tag in ("replace", "insert")]
+
+
+def transport_damage(search: list[str], replace: list[str], file_lines: list[str],
+                     canary_damage: list[str]) -> list[str]:
+    """Why a block's new lines may carry transport damage that its SEARCH did not show (an
+    exact match proves only the SEARCH): refusal lines, or [] when none is suspected.
+
+    The marks: NBSP next to a space or in an indent (an HTML page's rendering of runs of
+    spaces); typographic quotes in new lines that have no plain quote, in a file that has
+    none (a page's "smart quotes"); and what the canary says the transport did."""
+    runs = _new_lines(search, replace)
+    added = [r for run in runs for r in run]
+    if not added:
+        return []
+    spaces = UNICODE_SPACES
+    why = None
+    for r in added:
+        indent = r[: len(r) - len(r.lstrip(spaces + " \t"))]
+        if any(ch in spaces for ch in indent) or any(
+                a in spaces and b in spaces + " " or b in spaces and a == " "
+                for a, b in zip(r, r[1:])):
+            why = f"a new line carries NBSP where spaces stood ({r.strip()[:40]!r})"
+            break
+    if why is None and "nbsp" in canary_damage and any(ch in spaces for r in added for ch in r):
+        why = "the canary shows NBSP damage and a new line carries a unicode space"
+    if why is None and any(ch in _CURLY for r in added for ch in r) \
+            and not any(ch in "'\"" for r in added for ch in r) \
+            and not any(ch in _CURLY for ln in file_lines for ch in ln):
+        why = ("the new lines use typographic quotes or dashes, have no plain quote, and the "
+               "file has none: the mark of a page's 'smart quotes'")
+    if why is None and "blank-lines-lost" in canary_damage \
+            and not any(not r.strip() for r in replace) and any(len(run) > 1 for run in runs):
+        why = ("the canary shows this transport drops blank lines, and a run of new lines has "
+               "none: foo-apply cannot prove it kept them")
     return [why, _GET_A_CLEAN_COPY] if why else []
 
 
