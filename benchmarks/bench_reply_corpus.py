@@ -265,7 +265,9 @@ def cases(files, rng: random.Random):
             yield kind, dialect, damage(reply), start, child
         yield "already-applied", dialect, reply, child, child
         crlf = lambda t: {k: v.replace(b"\n", b"\r\n") for k, v in t.items()}  # noqa: E731
-        yield "crlf-checkout", dialect, reply, crlf(start), crlf(child)
+        # Existing files stay CRLF; a file the reply creates is written with "\n".
+        yield "crlf-checkout", dialect, reply, crlf(start), crlf(child) | {
+            k: v for k, v in child.items() if k not in start}
         # Drift: the file changed since the reply was written, inside the first SEARCH.
         edited = [(p, body) for p, (k, body) in edits if k == "edit"]
         path, body = edited[0]

@@ -275,7 +275,8 @@ class _Planner:
                 if any(line + k == start for k in find_seq(replace, search)):
                     return result("already", "REPLACE is already in the file",
                                   file_line=line + 1)
-            damage = transport_damage(search, replace, content.lines(), self.canary_damage)
+            damage = transport_damage(search, replace, content.lines, self.canary_damage,
+                                      (start, start + len(search)))
             if damage:
                 return result("refused", "the new lines look damaged in transport",
                               details=damage, file_line=start + 1)
@@ -289,15 +290,19 @@ class _Planner:
                           file_line=hits[0][0] + 1,
                           details=["add surrounding lines to SEARCH until it is unique"])
         lines = content.lines()
+        present = _replace_present(content, lines, search, replace)
         if not self.strict:
             name, found = try_passes(lines, search)
+            if present is not None and len(found) == 1 and \
+                    found[0].start < present - 1 + len(replace) and present - 1 < found[0].end:
+                found = []  # it matched inside the REPLACE already there: applied before
             if spans is not None:
                 found = [m for m in found
                          if within(spans, m.start, m.end - m.start, len(lines), block.at_eof)]
             if len(found) == 1:
                 why = unproven(found[0], replace, st.rel, lines) or transport_damage(
                     found[0].search, [found[0].repair(r) for r in replace], lines,
-                    self.canary_damage)
+                    self.canary_damage, (found[0].start, found[0].end))
                 if why:
                     return result("refused", f"recovery {name!r} matched at line "
                                   f"{found[0].start + 1}, but it cannot prove what to write",
@@ -335,7 +340,6 @@ class _Planner:
         near = nearest_window(lines, search)  # the editor jumps there
         refusal = result("refused", "SEARCH not found in the file", details=details,
                          file_line=near[0] + 1 if near else None)
-        present = _replace_present(content, lines, search, replace)
         if present is not None and not _search_still_there(lines, search, replace, present):
             # Weak evidence: the REPLACE text could stand there for another reason (a typo in
             # SEARCH, a line that exists elsewhere). It counts only if the whole reply agrees.

@@ -13,6 +13,7 @@ the lost indent put back), so untouched lines never inherit the reply's damage.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Callable
@@ -159,6 +160,7 @@ def try_passes(lines: list[str], search: list[str]) -> tuple[str | None, list[Ma
 _PROSE = (".md", ".markdown", ".mdx", ".rst", ".txt", ".adoc")
 _HARD_BREAKS = (".md", ".markdown", ".mdx", ".patch", ".diff")
 _CURLY = "".join(chr(c) for c in _PUNCT_MAP)
+_SUSPECT = re.compile("[" + re.escape(UNICODE_SPACES + "".join(chr(c) for c in _PUNCT_MAP)) + "]")
 _GET_A_CLEAN_COPY = ("get an undamaged copy: use the chat's copy button on the code block, "
                      "or ask for the reply again in one fenced block")
 
@@ -248,18 +250,41 @@ def _new_lines(search: list[str], replace: list[str]) -> list[list[str]]:
     return [replace[j1:j2] for tag, _a, _b, j1, j2 in ops if tag in ("replace", "insert")]
 
 
-def transport_damage(search: list[str], replace: list[str], file_lines: list[str],
-                     canary_damage: list[str]) -> list[str]:
+def _edge_next_to_blank(search: list[str], replace: list[str], file_lines: list[str],
+                        window: tuple[int, int]) -> bool:
+    """Whether the block changes the first or last line of its window and the file has a
+    blank line just outside that edge (a SEARCH stripped of blank lines may have ended there)."""
+    ops = [op for op in SequenceMatcher(None, search, replace, autojunk=False).get_opcodes()
+           if op[0] != "equal"]
+    lo, hi = window
+    before = lo > 0 and not file_lines[lo - 1].strip()
+    after = hi < len(file_lines) and not file_lines[hi].strip()
+    return any((i1 == 0 and before) or (i2 == len(search) and after) for _t, i1, i2, _a, _b in ops)
+
+
+def transport_damage(search: list[str], replace: list[str],
+                     file_lines: list[str] | Callable[[], list[str]],
+                     canary_damage: list[str],
+                     window: tuple[int, int] | None = None) -> list[str]:
     """Why a block's new lines may carry transport damage that its SEARCH did not show (an
     exact match proves only the SEARCH): refusal lines, or [] when none is suspected.
 
     The marks: NBSP next to a space or in an indent (an HTML page's rendering of runs of
     spaces); typographic quotes in new lines that have no plain quote, in a file that has
     none (a page's "smart quotes"); and what the canary says the transport did."""
+    # Fast path (a thousand blocks on a big file): nothing suspicious in the new lines.
+    have = set(search)
+    if "blank-lines-lost" not in canary_damage and not any(
+            _SUSPECT.search(r) for r in replace if r not in have):
+        return []
     runs = _new_lines(search, replace)
     added = [r for run in runs for r in run]
-    if not added:
+    if not added and window is None:
         return []
+    if callable(file_lines):  # the exact path decodes the file only when a check needs it
+        needs = "blank-lines-lost" in canary_damage or any(
+            ch in _CURLY for r in added for ch in r)
+        file_lines = file_lines() if needs else []
     spaces = UNICODE_SPACES
     why = None
     for r in added:
@@ -280,6 +305,11 @@ def transport_damage(search: list[str], replace: list[str], file_lines: list[str
             and not any(not r.strip() for r in replace) and any(len(run) > 1 for run in runs):
         why = ("the canary shows this transport drops blank lines, and a run of new lines has "
                "none: foo-apply cannot prove it kept them")
+    if why is None and "blank-lines-lost" in canary_damage and window is not None \
+            and _edge_next_to_blank(search, replace, file_lines, window):
+        why = ("the canary shows this transport drops blank lines, and the block changes the "
+               "edge of its SEARCH next to a blank line of the file: foo-apply cannot tell "
+               "which side of it the change goes")
     return [why, _GET_A_CLEAN_COPY] if why else []
 
 
