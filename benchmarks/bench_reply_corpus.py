@@ -229,6 +229,9 @@ def tree(root: Path) -> dict[str, bytes]:
             if p.is_file() and ".prompt-foo" not in p.relative_to(root).parts}
 
 
+LAST: list[str] = []  # the last report's block lines, for --show
+
+
 def run_case(start: dict[str, bytes], reply: str) -> tuple[dict[str, bytes], int]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -236,7 +239,10 @@ def run_case(start: dict[str, bytes], reply: str) -> tuple[dict[str, bytes], int
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_bytes(data)
         try:
-            code = apply_reply(reply, root).exit_code
+            report = apply_reply(reply, root)
+            code = report.exit_code
+            LAST[:] = [f"{r.block.n} {r.status}: {r.message} {r.details}" for r in report.results]
+            LAST.extend(f"{f.rel}: {f.message}" for f in report.findings)
         except PromptFooError as exc:
             code = exc.exit_code
         return tree(root), code
@@ -318,7 +324,7 @@ def main() -> None:
                     continue
                 got, code = run_case(start, reply)
                 if args.show:
-                    print(reply, "\n=== exit", code)
+                    print(reply, "\n=== exit", code, *LAST, sep="\n")
                     want = child or start
                     for rel in sorted(set(got) | set(want)):
                         a = (want.get(rel) or b"").decode().splitlines()

@@ -112,7 +112,9 @@ def _find_target(lines: list[str], start: int, *, require_label: bool) -> str | 
         i -= 1
         if not require_label and (path := _fence_path(line)):
             return path
-        if not line or _FENCE.match(line) or (not require_label and _PAGE_HEADER.match(line)):
+        if _PAGE_HEADER.match(line):
+            continue  # a chat page's header line: not counted against the lookback
+        if not line or _FENCE.match(line):
             seen += 1
             continue
         if _CANARY_LINE.match(line):

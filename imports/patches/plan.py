@@ -294,7 +294,7 @@ class _Planner:
         if not self.strict:
             name, found = try_passes(lines, search)
             if present is not None and len(found) == 1 and \
-                    found[0].start < present - 1 + len(replace) and present - 1 < found[0].end:
+                    present - 1 <= found[0].start and found[0].end <= present - 1 + len(replace):
                 found = []  # it matched inside the REPLACE already there: applied before
             if spans is not None:
                 found = [m for m in found
