@@ -34,7 +34,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_reply_corpus import cases, commits, run_case  # noqa: E402
+from bench_reply_corpus import LAST, cases, commits, run_case  # noqa: E402
 
 SHAPES = {"bracket", "bracket-prose-target", "aider", "aider-continue", "patch"}
 
@@ -101,6 +101,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("repos", nargs="+")
     ap.add_argument("--commits", type=int, default=8, help="commits per repository")
+    ap.add_argument("-v", "--verbose", action="store_true", help="show why each refusal refused")
     args = ap.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -127,6 +128,9 @@ def main() -> None:
                 row["applied"] += 1
             elif got == start:
                 row["refused"] += 1
+                if args.verbose:
+                    print(f"REFUSED {shape} / {transport}:",
+                          *[ln for ln in LAST if "applied:" not in ln][:3], sep="\n  ")
             else:
                 row["WRONG"] += 1
     total = Counter()

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -117,30 +118,45 @@ def hunks(before: str, after: str):
 
 # -- dialects --------------------------------------------------------------------------------
 
+def fence_for(lines) -> str:
+    """A fence longer than any backtick run inside, as the book asks models to use."""
+    longest = max((len(m) for ln in lines for m in re.findall(r"`+", ln)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _all_lines(edits) -> list[str]:
+    out = []
+    for _p, (kind, body) in edits:
+        for search, replace in body if kind == "edit" else [([], body)]:
+            out += search + replace
+    return out
+
 def bracket(edits, prose_target=False) -> str:
     parts = ["Here are the changes.\n"]
+    f = fence_for(_all_lines(edits))
     for path, (kind, body) in edits:
         for search, replace in body if kind == "edit" else [(None, body)]:
             head = f"Target: {path}\n"
-            out = ("" if not prose_target else head + "\n") + "```text\n" + ("" if prose_target else head)
+            out = ("" if not prose_target else head + "\n") + f + "text\n" + ("" if prose_target else head)
             if search is None:
                 out += "[[[WRITE_FILE]]]\n" + "".join(x + "\n" for x in replace) + "[[[END_WRITE_FILE]]]\n"
             else:
                 out += ("[[[SEARCH]]]\n" + "".join(x + "\n" for x in search) + "[[[DIVIDER]]]\n"
                         + "".join(x + "\n" for x in replace) + "[[[REPLACE]]]\n")
-            parts.append(out + "```\n\nThat keeps the tests passing.\n")
+            parts.append(out + f + "\n\nThat keeps the tests passing.\n")
     return "\n".join(parts)
 
 
 def aider(edits, style="plain") -> str:
     parts = ["Here are the *SEARCH/REPLACE* blocks:\n"]
+    f = fence_for(_all_lines(edits))
     for path, (kind, body) in edits:
         pairs = body if kind == "edit" else [([], body)]
         if style == "continue":  # one fence per file, the name only on the first block
-            text = f"{path}\n```python\n"
+            text = f"{path}\n{f}python\n"
             for n, (search, replace) in enumerate(pairs):
                 text += ("\n" if n else "") + _aider_block(search, replace)
-            parts.append(text + "```\n")
+            parts.append(text + f + "\n")
             continue
         for search, replace in pairs:
             if style == "source":
@@ -148,7 +164,7 @@ def aider(edits, style="plain") -> str:
             elif style == "page-headers":  # a chat-styled page, selected and copied
                 parts.append(f"{path}\npython\nCopy code\n{_aider_block(search, replace)}\n")
             else:
-                parts.append(f"{path}\n```python\n{_aider_block(search, replace)}```\n")
+                parts.append(f"{path}\n{f}python\n{_aider_block(search, replace)}{f}\n")
     return "\n".join(parts)
 
 
@@ -158,7 +174,8 @@ def _aider_block(search, replace) -> str:
 
 
 def patch(edits) -> str:
-    out = ["I'll make these changes:\n", "```", "*** Begin Patch"]
+    f = fence_for(_all_lines(edits))
+    out = ["I'll make these changes:\n", f, "*** Begin Patch"]
     for path, (kind, body) in edits:
         if kind == "add":
             out.append(f"*** Add File: {path}")
@@ -174,7 +191,7 @@ def patch(edits) -> str:
                 else:
                     out += ["-" + x for x in search[i1:i2]]
                     out += ["+" + x for x in replace[j1:j2]]
-    out += ["*** End Patch", "```", ""]
+    out += ["*** End Patch", f, ""]
     return "\n".join(out)
 
 
@@ -241,10 +258,12 @@ def run_case(start: dict[str, bytes], reply: str) -> tuple[dict[str, bytes], int
         try:
             report = apply_reply(reply, root)
             code = report.exit_code
-            LAST[:] = [f"{r.block.n} {r.status}: {r.message} {r.details}" for r in report.results]
+            LAST[:] = report.messages[-2:] + [f"{r.block.n} {r.status}: {r.message} {r.details}"
+                                              for r in report.results]
             LAST.extend(f"{f.rel}: {f.message}" for f in report.findings)
         except PromptFooError as exc:
             code = exc.exit_code
+            LAST[:] = [exc.message]
         return tree(root), code
 
 
