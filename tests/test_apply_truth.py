@@ -349,3 +349,16 @@ def test_smart_quotes_in_new_lines_of_a_file_without_them_refuse(git_repo):
     git_repo.commit("init")
     proc = apply(git_repo, block("t.rst", "Intro", "Intro\nit\u2019s here"))
     assert proc.returncode == 1 and "smart quotes" in proc.stderr
+
+
+def test_a_recovery_landing_inside_the_replace_already_there_is_already_applied(git_repo):
+    # Applied before; running the reply again, blank-lines would match the old lines inside
+    # the new text and insert them a second time.
+    applied = "x = 1\ny = 2\nz = 3\n\n\ndef f():\n    pass\n"
+    git_repo.write("m.py", applied)
+    git_repo.commit("init")
+    reply = block("m.py", "x = 1\ny = 2\n\n", "x = 1\ny = 2\nz = 3\n\n")
+    proc = apply(git_repo, reply)
+    assert proc.returncode == 0, proc.stderr
+    assert "already applied" in proc.stderr
+    assert (git_repo.root / "m.py").read_text() == applied
