@@ -82,3 +82,13 @@ def test_first_of_several_matches_stays_refused(git_repo):
     proc = apply(git_repo, "t.txt\n<<<<<<< SEARCH\nx = 1\n=======\nx = 2\n>>>>>>> REPLACE\n")
     assert proc.returncode == 1 and "SEARCH occurs 2 times (lines 1, 3)" in proc.stderr
     assert (git_repo.root / "t.txt").read_text() == "x = 1\ny\nx = 1\n"
+
+
+def test_a_file_named_like_a_page_header_is_still_a_file_name(repo):
+    repo.write("Makefile", "all:\n\techo hi\n")
+    repo.commit("makefile")
+    reply = ("notes.txt\n```\n<<<<<<< SEARCH\nalpha\n=======\nA\n>>>>>>> REPLACE\n```\n\n"
+             "Makefile\n```\n<<<<<<< SEARCH\n\techo hi\n=======\n\techo bye\n>>>>>>> REPLACE\n```\n")
+    proc = apply(repo, reply)
+    assert proc.returncode == 0, proc.stderr
+    assert (repo.root / "Makefile").read_text() == "all:\n\techo bye\n"

@@ -35,7 +35,7 @@ _FENCE = re.compile(r"^(`{3,}|~{3,}|</?(?:source|code|pre|codeblock|sourcecode)>
 _PAGE_HEADER = re.compile(
     r"^(?:copy(?: code)?|code|text|plaintext|python3?|py|javascript|js|typescript|ts|json|"
     r"toml|yaml|yml|ini|bash|sh|shell|console|zsh|diff|markdown|md|rst|html|css|xml|sql|"
-    r"nix|rust|go|java|c|cpp|c\+\+|ruby|php|lua|dockerfile|makefile)$", re.IGNORECASE)
+    r"nix|rust|go|java|c|cpp|c\+\+|ruby|php|lua)$", re.IGNORECASE)
 # The canary's own lines (templates/canary): never a file name.
 _CANARY_LINE = re.compile(r"^(?:<{2,}\s*CANARY|CANARY\s*>{2,})")
 # "@@ def name(" (Codex), or a unified diff's "@@ -3,4 +3,5 @@ def name(": the header text.
