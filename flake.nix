@@ -32,7 +32,7 @@
 
       runtimeDeps = pkgs: ps: [
         ps.click ps.rich ps.gitpython ps.tiktoken (tiktokenOffline pkgs ps) ps.xxhash
-        ps.pyyaml ps.pathspec ps.jupytext ps.tomlkit ps.packaging
+        ps.pyyaml ps.pathspec ps.jupytext ps.tomlkit ps.packaging ps.tree-sitter ps.tree-sitter-python
       ];
       testDeps = ps: [ ps.pytest ps.hypothesis ps.pre-commit ];
 

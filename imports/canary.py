@@ -15,6 +15,11 @@ CANARY_BODY = (
     "    indented four | after blank"
 )
 CANARY_TEXT = f"{CANARY_OPEN}\n{CANARY_BODY}\n{CANARY_CLOSE}"
+# The part echoed as prose, outside any fence: a chat page renders prose, so `__init__`
+# turns bold and `*stars*` italic, and a copy of the page loses the markers. A code block
+# never shows this, and file names written above a fence are prose.
+CANARY_PROSE = "canary prose: __init__.py and *stars* stay as typed"
+_PROSE_KEY = "canary prose:"
 
 
 def canary_instruction() -> str:
@@ -22,7 +27,9 @@ def canary_instruction() -> str:
     return (
         "Echo this canary block verbatim, inside a ```text fence, before your patches "
         "(it lets the applier tell what the transport did to whitespace and links):\n\n"
-        f"```text\n{CANARY_TEXT}\n```"
+        f"```text\n{CANARY_TEXT}\n```\n\n"
+        "Then echo this line as plain prose, outside any fence (it shows what rendering "
+        f"does to file names written outside code blocks):\n\n{CANARY_PROSE}"
     )
 
 
@@ -47,12 +54,35 @@ class CanaryReport:
             return "canary: not echoed in the reply (transport damage cannot be diagnosed)"
         if not self.damage:
             return "canary: echoed intact"
-        return "canary: damaged in transport: " + ", ".join(self.damage)
+        text = "canary: damaged in transport: " + ", ".join(self.damage)
+        if "prose-rendered" in self.damage:
+            text += (" (the page rendered Markdown: file names written outside code blocks may "
+                     "have lost __ or *)")
+        return text
+
+
+def _prose_damage(lines: list[str]) -> list[str]:
+    """["prose-rendered"] when the prose echo lost its Markdown markers, else []."""
+    for line in lines:
+        at = line.lower().find(_PROSE_KEY)
+        if at != -1:
+            echo = line[at:].strip()
+            return [] if ("__init__.py" in echo and "*stars*" in echo) else ["prose-rendered"]
+    return []
 
 
 def inspect_reply(reply: str) -> CanaryReport:
     """Find the canary echo in ``reply`` and name each kind of damage it shows."""
     lines = reply.replace("\r\n", "\n").split("\n")
+    report = _inspect_block(lines)
+    prose = _prose_damage(lines)
+    if prose:
+        report.present = True
+        report.damage = report.damage + prose
+    return report
+
+
+def _inspect_block(lines: list[str]) -> CanaryReport:
     opens = [k for k, ln in enumerate(lines) if ln.strip().endswith("CANARY") and "<" in ln]
     if not opens:
         return CanaryReport(False)

@@ -41,12 +41,15 @@ def test_blank_lines_recovery_keeps_the_files_blank_lines_around_rewritten_lines
     assert (git_repo.root / "m.py").read_text() == expected
 
 
-def test_blank_lines_recovery_with_more_replace_lines_keeps_the_gap_after_the_run(git_repo):
+def test_blank_lines_recovery_refuses_a_longer_run_that_may_have_lost_its_own(git_repo):
+    # Issue 10: the three new lines may have had blank lines between them in the author's
+    # reply; the transport that dropped SEARCH's would have dropped those too.
     git_repo.write("m.py", "a = 1\n\nb = 2\n\nc = 3\n")
     git_repo.commit("init")
     proc = apply(git_repo, bracket("m.py", "a = 1\nb = 2\nc = 3", "a = 1\nx = 1\ny = 2\nz = 3\nc = 3"))
-    assert proc.returncode == 0, proc.stderr
-    assert (git_repo.root / "m.py").read_text() == "a = 1\n\nx = 1\ny = 2\nz = 3\n\nc = 3\n"
+    assert proc.returncode == 1
+    assert "cannot prove the added lines kept their blank lines" in proc.stderr
+    assert (git_repo.root / "m.py").read_text() == "a = 1\n\nb = 2\n\nc = 3\n"
 
 
 DAMAGED_CANARY = ("```text\n<<<CANARY\nwww.canary.invalid two spaces four\n"

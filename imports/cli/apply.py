@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..canary import inspect_reply
-from ..config import open_workspace
+from ..config import find_git_root, read_settings
 from ..errors import PromptFooError, UsageProblem
 from ..patches.run import Report, apply_reply, undo_last
 from .common import reports_errors, stderr_console
@@ -48,6 +48,21 @@ def _decode_reply(data: bytes) -> str:
         raise PromptFooError(f"the reply is not UTF-8 text: byte 0x{data[exc.start]:02x} on "
                              f"reply line {line}",
                              hint="Save or copy the reply as UTF-8 and run again.") from None
+
+
+def _root(base: Path) -> Path:
+    """The git root above ``base`` (else ``base``), found without reading any settings."""
+    return find_git_root(base) or base.resolve()
+
+
+def _settings_warnings(root: Path) -> list[str]:
+    """foo-apply reads no setting, so a broken pyproject.toml (perhaps the very file the
+    reply repairs) or a foreign [tool.prompt-foo] is a warning, never a reason to stop."""
+    try:
+        read_settings(root)
+    except UsageProblem as exc:
+        return [f"warning: {exc.message}; foo-apply uses its defaults"]
+    return []
 
 
 def _messages(report: Report) -> list[str]:
@@ -117,10 +132,14 @@ def _human(report: Report) -> None:
 @click.option("--strict", is_flag=True, help="Exact matches only: no recovery passes.")
 @click.option("--undo", is_flag=True, help="Restore the files the last application changed.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report on stdout.")
+@click.option("--no-airlock", "no_airlock", multiple=True, metavar="NAME",
+              type=click.Choice(["python", "json", "toml", "nix"], case_sensitive=False),
+              help="Write without this syntax check (python, json, toml, nix); repeatable. "
+                   "Use it when a check cannot run here and you have checked the file.")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path),
               help="Repository root (default: the git root above the current folder).")
 @reports_errors
-def main(reply, clipboard, dry_run, strict, undo, as_json, root):
+def main(reply, clipboard, dry_run, strict, undo, as_json, root, no_airlock):
     """Apply a model's SEARCH/REPLACE reply to the repository, all or nothing.
 
     REPLY is a file, or '-' for stdin (stdin is read when it is piped and REPLY is
@@ -135,13 +154,14 @@ def main(reply, clipboard, dry_run, strict, undo, as_json, root):
       foo-apply --undo
 
     \b
-    Exit codes: 0 applied, already applied or nothing to do; 1 refused (nothing
-    written); 2 usage error.
+    Exit codes: 0 applied or already applied; 1 refused, or no blocks in the reply
+    (nothing written); 2 usage error.
     """
     base = root if root is not None else Path.cwd()
     if root is not None and not root.is_dir():
         raise UsageProblem(f"--root {root} is not a folder")
-    workspace_root = open_workspace(base).root if root is None else root.resolve()
+    workspace_root = _root(base) if root is None else root.resolve()
+    warnings = _settings_warnings(workspace_root)
     if undo and (reply is not None or clipboard or dry_run):
         raise UsageProblem("--undo takes no reply and no --dry-run")
     text = None
@@ -150,7 +170,8 @@ def main(reply, clipboard, dry_run, strict, undo, as_json, root):
             report = undo_last(workspace_root)
         else:
             text = _read_reply(reply, clipboard)
-            report = apply_reply(text, workspace_root, strict=strict, dry_run=dry_run)
+            report = apply_reply(text, workspace_root, strict=strict, dry_run=dry_run,
+                                 no_airlock=frozenset(n.lower() for n in no_airlock))
     except PromptFooError as exc:
         canary = inspect_reply(text) if text is not None else None
         if not as_json or exc.exit_code == 2:
@@ -165,6 +186,7 @@ def main(reply, clipboard, dry_run, strict, undo, as_json, root):
             report.canary = canary
             if canary.damage:
                 report.messages.insert(0, report.canary.describe())
+    report.messages[:0] = warnings
     if as_json:
         click.echo(json.dumps(_as_json(report), ensure_ascii=False))
     else:

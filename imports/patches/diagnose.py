@@ -52,13 +52,32 @@ def nearest_window(lines: list[str], search: list[str]) -> tuple[int, int] | Non
     return max(start, 0), score
 
 
+def _inside_lines(lines: list[str], search: list[str]) -> tuple[int, int] | None:
+    """(SEARCH line, file line) of the first SEARCH line found inside a longer file line."""
+    for j, s in enumerate(search):
+        key = s.strip()
+        if len(key) < 2:
+            continue
+        for i, line in enumerate(lines):
+            if key in line:
+                return j, i
+    return None
+
+
 def explain_no_match(lines: list[str], search: list[str], *, strict: bool,
                      canary_damage: list[str]) -> list[str]:
     """Human lines saying where the SEARCH nearly matched and why it did not."""
     out: list[str] = []
     near = nearest_window(lines, search)
     if near is None:
-        out.append("no line of SEARCH occurs in the file, even ignoring indentation")
+        inside = _inside_lines(lines, search)
+        if inside:
+            j, i = inside
+            out.append(f"SEARCH line {j + 1} occurs inside file line {i + 1}, as part of a "
+                       "longer line; whole lines are matched, and a one-line fragment only "
+                       "when it is unique and starts and ends at word boundaries")
+        else:
+            out.append("no line of SEARCH occurs in the file, even ignoring indentation")
     else:
         start, score = near
         out.append(f"nearest window: file lines {start + 1}-{start + len(search)} "

@@ -30,7 +30,18 @@ _AIDER_REPLACE = re.compile(r"^>{5,9} ?REPLACE$")
 # Both patterns see stripped lines, so a greedy group is exact; a lazy one before \s*$ is
 # quadratic on a line with many inner spaces.
 _TARGET = re.compile(r"^(?:target|file|path)\s*:\s*(.+)$", re.IGNORECASE)
-_FENCE = re.compile(r"^(`{3,}|~{3,})[\w+.-]*\s*$")
+# Markdown fences, and the HTML-ish fences aider asks some models for (<source>python …).
+_FENCE = re.compile(r"^(`{3,}|~{3,}|</?(?:source|code|pre|codeblock|sourcecode)>)[\w+.-]*\s*$")
+# What a rendered chat page puts between a file name and its block when the message is
+# selected and copied: the code block's language label and its copy button's text.
+_PAGE_HEADER = re.compile(
+    r"^(?:copy(?: code)?|code|text|plaintext|python3?|py|javascript|js|typescript|ts|json|"
+    r"toml|yaml|yml|ini|bash|sh|shell|console|zsh|diff|markdown|md|rst|html|css|xml|sql|"
+    r"nix|rust|go|java|c|cpp|c\+\+|ruby|php|lua)$", re.IGNORECASE)
+# The canary's own lines (templates/canary): never a file name.
+_CANARY_LINE = re.compile(r"^(?:<{2,}\s*CANARY|CANARY\s*>{2,})")
+# "@@ def name(" (Codex), or a unified diff's "@@ -3,4 +3,5 @@ def name(": the header text.
+_HUNK_HEADER = re.compile(r"^@@(?:\s*-\d+(?:,\d+)?\s+\+\d+(?:,\d+)?\s*@@)?(.*)$")
 _ENVELOPE_OP = re.compile(r"^\*\*\* (Add|Update|Delete) File: (.+)$")
 
 # How far back a target line may sit above its block (across blank and fence lines).
@@ -50,12 +61,18 @@ class Block:
     """One edit: replace SEARCH by REPLACE, write a whole file, or delete one."""
 
     n: int
-    kind: str  # "replace" | "write" | "delete"
+    kind: str  # "replace" | "write" | "delete" | "append" (aider's empty SEARCH)
     target: str
     reply_line: int
     dialect: str  # "bracket" | "aider" | "patch"
     search: list[str] = field(default_factory=list)
     replace: list[str] = field(default_factory=list)
+    # apply_patch: the "@@ def name(" headers that narrow where the hunk may match (outer
+    # first), and whether "*** End of File" ties it to the end of the file.
+    anchors: list[str] = field(default_factory=list)
+    at_eof: bool = False
+    # The target was read from prose (outside any fence), where a renderer may damage it.
+    target_in_prose: bool = False
 
 
 def _marker(line: str) -> str | None:
@@ -77,18 +94,33 @@ def _clean_target(raw: str) -> str:
 
 
 def _looks_like_path(text: str) -> bool:
-    return bool(text) and " " not in text.strip() and not _FENCE.match(text)
+    return (bool(text) and " " not in text.strip() and not _FENCE.match(text)
+            and text != "..." and not _CANARY_LINE.match(text))
+
+
+def _fence_path(line: str) -> str | None:
+    """A path written as a fence's info string (```src/x.py), as aider reads it."""
+    m = _FENCE.match(line)
+    info = line[m.end(1):].strip() if m else ""
+    return info if ("." in info or "/" in info) and _looks_like_path(info) else None
 
 
 def _find_target(lines: list[str], start: int, *, require_label: bool) -> str | None:
-    """The target named just above line index ``start`` (skipping blank and fence lines)."""
+    """The target named just above line index ``start`` (skipping blank and fence lines, and
+    the language and copy-button lines a chat page shows above a code block)."""
     i, seen = start - 1, 0
     while i >= 0 and seen <= _LOOKBACK:
         line = lines[i].strip()
         i -= 1
+        if not require_label and (path := _fence_path(line)):
+            return path
+        if _PAGE_HEADER.match(line):
+            continue  # a chat page's header line: not counted against the lookback
         if not line or _FENCE.match(line):
             seen += 1
             continue
+        if _CANARY_LINE.match(line):
+            return None
         if _TARGET.match(line):
             path = _clean_target(line)
             return path or None
@@ -99,15 +131,43 @@ def _find_target(lines: list[str], start: int, *, require_label: bool) -> str | 
     return None
 
 
+def _fenced(lines: list[str]) -> list[bool]:
+    """For each line, whether it lies inside a fenced code block (fence lines excluded)."""
+    out, fence = [], None
+    for line in lines:
+        m = _FENCE.match(line.strip())
+        if m and fence is None and not m.group(1).startswith("</"):
+            fence = m.group(1)
+            out.append(False)
+        elif m and fence is not None and line.strip() in (fence, "</" + fence[1:]):
+            fence = None
+            out.append(False)
+        else:
+            out.append(fence is not None)
+    return out
+
+
 class _Parser:
     def __init__(self, reply: str):
         # "\r\r\n" is a CRLF reply converted again by a text-mode stream: one line ending.
         self.lines = reply.replace("\r\r\n", "\n").replace("\r\n", "\n").split("\n")
         self.blocks: list[Block] = []
         self.i = 0
+        self.aider_file: str | None = None  # aider: a block without a file name continues it
+        self.in_fence = _fenced(self.lines)
 
     def add(self, **kw) -> None:
-        self.blocks.append(Block(n=len(self.blocks) + 1, **kw))
+        block = Block(n=len(self.blocks) + 1, **kw)
+        if block.dialect != "patch":
+            block.target_in_prose = self._target_in_prose(block.reply_line - 1, block.target)
+        self.blocks.append(block)
+
+    def _target_in_prose(self, start: int, target: str) -> bool:
+        """Whether the line naming ``target`` above line ``start`` lies outside any fence."""
+        for i in range(start - 1, max(start - 2 - _LOOKBACK, -1), -1):
+            if target in self.lines[i]:
+                return not self.in_fence[i] and not _FENCE.match(self.lines[i].strip())
+        return False
 
     def run(self) -> list[Block]:
         lines = self.lines
@@ -198,7 +258,10 @@ class _Parser:
 
     def aider_block(self) -> None:
         start = self.i
-        target = self._target_or_fail(start, "aider")
+        target = _find_target(self.lines, start, require_label=False) or self.aider_file
+        if target is None:
+            target = self._target_or_fail(start, "aider")
+        self.aider_file = target
 
         def aider_marker(line: str) -> str | None:
             s = line.strip()
@@ -211,9 +274,16 @@ class _Parser:
             return None
 
         search, _ = self._collect(start + 1, {"DIVIDER"}, "<<<<<<< SEARCH block", aider_marker)
-        replace, _ = self._collect(self.i + 1, {"REPLACE"}, "<<<<<<< SEARCH block", aider_marker)
+        # aider ends the updated text at a second ======= too (models write one).
+        replace, end = self._collect(self.i + 1, {"REPLACE", "DIVIDER"}, "<<<<<<< SEARCH block",
+                                     aider_marker)
         self.i += 1
-        self.add(kind="replace", target=target, reply_line=start + 1, dialect="aider",
+        if end == "DIVIDER" and self.i < len(self.lines) and \
+                _AIDER_REPLACE.match(self.lines[self.i].strip()):
+            self.i += 1  # "=======" then ">>>>>>> REPLACE": one ending, written twice
+        # aider: an empty SEARCH creates the file, or appends to an existing one.
+        kind = "append" if not any(s.strip() for s in search) else "replace"
+        self.add(kind=kind, target=target, reply_line=start + 1, dialect="aider",
                  search=search, replace=replace)
 
     # -- OpenAI apply_patch envelope -------------------------------------------------
@@ -277,22 +347,21 @@ class _Parser:
         hunks = 0
         search: list[str] = []
         replace: list[str] = []
+        anchors: list[str] = []
+        at_eof = False
         hunk_line = op_line
         blanks = 0  # raw empty lines not yet known to be context (trailing ones are not)
 
         def flush() -> None:
-            nonlocal hunks, search, replace, blanks
+            nonlocal hunks, search, replace, blanks, anchors, at_eof
             blanks = 0
             if search or replace:
-                if not search:
-                    raise PatchSyntaxError(
-                        "hunk has only added lines, so there is nothing to anchor it",
-                        hunk_line, hint="Give a few lines of unchanged context around it.",
-                    )
+                # A hunk of only added lines goes after its header, or (as in Codex's
+                # reference implementation) at the end of the file when it has none.
                 hunks += 1
                 self.add(kind="replace", target=path, reply_line=hunk_line, dialect="patch",
-                         search=search, replace=replace)
-            search, replace = [], []
+                         search=search, replace=replace, anchors=anchors, at_eof=at_eof)
+            search, replace, anchors, at_eof = [], [], [], False
 
         while self.i < len(self.lines):
             line = self.lines[self.i]
@@ -300,10 +369,16 @@ class _Parser:
             if self._op_ends(stripped):
                 break
             if stripped.startswith("@@"):
-                flush()
-                hunk_line = self.i + 1
+                if search or replace:
+                    flush()
+                    hunk_line = self.i + 1
+                elif not anchors:
+                    hunk_line = self.i + 1
+                header = _HUNK_HEADER.match(stripped).group(1).strip()
+                if header:  # several @@ lines in a row narrow step by step (class, then def)
+                    anchors.append(header)
             elif stripped == "*** End of File":
-                pass
+                at_eof = True
             elif line == "":
                 blanks += 1
             elif line[0] in "+- ":

@@ -63,6 +63,14 @@ def check_way(real_root: Path, rel: str, shown: str) -> Path:
             raise PathRefused(f"{shown!r} is inside a git directory "
                               f"({'/'.join(parts[:k + 1])!r} holds a repository)")
     return real_root.joinpath(*parts)
+def _inside_root(root: Path, raw: str, target: str) -> str:
+    """An absolute or ``~`` path that lies inside the root, made relative (Pipulate's books
+    label files with absolute paths); anything else is refused as before."""
+    absolute = os.path.normpath(os.path.expanduser(raw))
+    for base in (os.path.abspath(root), os.path.realpath(root)):
+        if absolute == base or absolute.startswith(base.rstrip(os.sep) + os.sep):
+            return os.path.relpath(absolute, base).replace(os.sep, "/")
+    raise PathRefused(f"absolute path {target!r} lies outside the repository root {root}")
 
 
 def resolve_target(root: Path, target: str) -> tuple[str, Path]:
@@ -72,7 +80,9 @@ def resolve_target(root: Path, target: str) -> tuple[str, Path]:
     raw = target.strip().replace("\\", "/")
     if not raw:
         raise PathRefused("empty target")
-    if raw.startswith(("/", "~")) or _DRIVE.match(target.strip()):
+    if raw.startswith(("/", "~")):
+        raw = _inside_root(root, raw, target)
+    elif _DRIVE.match(target.strip()):
         raise PathRefused(f"absolute path {target!r}: targets are relative to the repository root")
     parts = PurePosixPath(raw).parts
     if ".." in parts:

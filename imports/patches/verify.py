@@ -1,7 +1,11 @@
 """Airlocks: checks on every file's new bytes before anything is written.
 
 A file that parsed before the edit must still parse after it (Python via compile(), JSON, TOML, Nix);
-a file that did not parse before is not held to it, and the note says so. No new bare
+a file that did not parse before is not held to it, and the note says so. Python is the
+exception: a file the running interpreter cannot parse (newer syntax, a `type` statement
+under 3.11) is checked with tree-sitter's Python grammar instead, comparing its error nodes
+before and after, so the airlock does not switch itself off with the interpreter's age.
+A check that cannot run refuses, naming ``--no-airlock NAME`` for the user to choose. No new bare
 patch marker may appear outside Markdown, and no self-referential Markdown autolink
 (transport damage from a chat renderer) may arrive outside Markdown.
 """
@@ -12,6 +16,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 import warnings
 from dataclasses import dataclass
@@ -28,6 +33,10 @@ _MARKER_LINE = re.compile(
 _AUTOLINK = re.compile(r"\[([^\[\]\s]+)\]\(<?([a-z][a-z0-9+.-]*://)?([^()\[\]\s<>]+)>?\)",
                        re.IGNORECASE)
 _PARSE_LIMIT = 32 << 20  # bytes; larger files are not parsed by an airlock (a note says so)
+
+
+class CannotRun(Exception):
+    """A check that cannot run here (its tool or grammar is missing)."""
 
 
 @dataclass
@@ -53,6 +62,64 @@ def _python(text: str) -> str | None:
     return None
 
 
+def _grammar_errors(text: str) -> list[int]:
+    """1-based lines of tree-sitter's ERROR and MISSING nodes in ``text``, and of blocks not
+    indented past their header (the grammar accepts those; Python does not)."""
+    try:
+        import tree_sitter
+        import tree_sitter_python
+    except ImportError:
+        raise CannotRun("tree-sitter-python is not installed") from None
+    parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_python.language()))
+    root = parser.parse(text.encode("utf-8", "surrogatepass")).root_node
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            out.append(node.start_point[0] + 1)
+            continue
+        if node.type == "block" and not node.named_child_count:  # "expected an indented block"
+            out.append(node.start_point[0] + 1)
+        if node.type in ("module", "block"):  # "unexpected indent" / "unindent does not match"
+            column, row = None, -1
+            for child in node.named_children:
+                if child.type == "comment" or child.start_point[0] == row:
+                    continue
+                row = child.start_point[0]
+                if column is None:
+                    column = child.start_point[1]
+                elif child.start_point[1] != column:
+                    out.append(row + 1)
+        stack.extend(node.children)
+    return sorted(out)
+
+
+def python_check(before: str | None, after: str) -> tuple[str | None, str | None]:
+    """(problem, note) for a Python file's new text; the note says when the grammar stood in
+    for an interpreter too old to parse it."""
+    problem = _python(after)
+    if problem is None:
+        return None, None
+    old_ok = before is None or _python(before) is None
+    try:
+        old = _grammar_errors(before) if before is not None else []
+        new = _grammar_errors(after)
+    except CannotRun:
+        if old_ok:  # the interpreter parsed the old text: its verdict on the new one stands
+            return problem, None
+        raise
+    if len(new) > len(old):
+        if old_ok:
+            return problem, None
+        fresh = [n for n in new if n not in old] or new
+        return (f"Python syntax error at line {fresh[0]} (tree-sitter's Python grammar finds "
+                f"{len(new) - len(old)} new error(s))"), None
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return None, (f"Python {version} cannot parse the {'new text' if old_ok else 'file'} "
+                  f"({problem}); checked with tree-sitter's Python grammar instead: no new "
+                  "syntax error")
+
+
 def _json(text: str) -> str | None:
     try:
         json.loads(text)
@@ -76,7 +143,7 @@ def _toml(text: str) -> str | None:
 def _nix(text: str) -> str | None:
     exe = shutil.which("nix-instantiate")
     if exe is None:
-        raise FileNotFoundError("nix-instantiate")
+        raise CannotRun("nix-instantiate is not installed")
     proc = subprocess.run([exe, "--parse", "-"], input=text, capture_output=True, text=True,
                           timeout=60)
     if proc.returncode != 0:
@@ -86,6 +153,7 @@ def _nix(text: str) -> str | None:
 
 
 CHECKERS = {".py": _python, ".pyi": _python, ".json": _json, ".toml": _toml, ".nix": _nix}
+NAMES = {".py": "python", ".pyi": "python", ".json": "json", ".toml": "toml", ".nix": "nix"}
 
 
 def _text(data: bytes | None) -> str | None:
@@ -107,7 +175,7 @@ def autolinks(text: str) -> list[str]:
     return found
 
 
-def check(change: FileChange) -> list[Finding]:
+def check(change: FileChange, skip: frozenset[str] = frozenset()) -> list[Finding]:
     """Findings for one file's change (refusals and notes)."""
     rel = change.rel
     after, before = _text(change.after), _text(change.before)
@@ -135,20 +203,31 @@ def check(change: FileChange) -> list[Finding]:
         out.append(Finding(rel, f"{suffix} check skipped: the file is larger than "
                            f"{_PARSE_LIMIT >> 20} MiB", False))
         return out
+    name = NAMES[suffix]
+    if name in skip:
+        out.append(Finding(rel, f"{name} check turned off by --no-airlock {name}", False))
+        return out
     try:
-        if before is not None and checker(before) is not None:
-            out.append(Finding(rel, f"{suffix} check skipped: the file did not parse before "
-                               "this edit either", False))
-            return out
-        problem = checker(after)
-    except FileNotFoundError as exc:
-        out.append(Finding(rel, f"{suffix} check skipped: {exc.args[0]} is not installed", False))
+        if checker is _python:
+            problem, note = python_check(before, after)
+            if note:
+                out.append(Finding(rel, note, False))
+        else:
+            if before is not None and checker(before) is not None:
+                out.append(Finding(rel, f"{suffix} check skipped: the file did not parse "
+                                   "before this edit either", False))
+                return out
+            problem = checker(after)
+    except CannotRun as exc:
+        out.append(Finding(rel, f"the {name} check cannot run: {exc}; nothing is written "
+                           f"unchecked (install it, or pass --no-airlock {name} to write "
+                           "without the check)", True))
         return out
     if problem:
         out.append(Finding(rel, f"the edit breaks the file: {problem}", True))
     return out
 
 
-def verify(changes: list[FileChange]) -> list[Finding]:
-    """Every finding for every changed file."""
-    return [f for c in changes for f in check(c)]
+def verify(changes: list[FileChange], skip: frozenset[str] = frozenset()) -> list[Finding]:
+    """Every finding for every changed file (``skip``: check names the user turned off)."""
+    return [f for c in changes for f in check(c, skip)]
