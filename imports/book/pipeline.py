@@ -50,6 +50,8 @@ class Compiled:
     facts: Facts
     collection: Collection
     seals: list[FigurateResult]
+    fit: object | None = None  # book.fit.FitReport under --fit/--compress: each file's status and reason
+    oversize: str | None = None  # a whole-repo book larger than any known window: what to tell the person
 
 
 def assert_seals(names=BOOK_SEALS) -> list[FigurateResult]:
@@ -83,10 +85,13 @@ def prompt_body(ws: Workspace, seals: dict[str, FigurateResult], intent: str) ->
 
 
 def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
-                 progress: Callable[[int, int], None] | None = None) -> Compiled:
+                 progress: Callable[[int, int], None] | None = None,
+                 col: Collection | None = None, fit_blocks: list[list[str]] | None = None) -> Compiled:
+    """``col``: sources already collected (and shaped by --fit/--compress); ``fit_blocks``: the
+    Summary's account of that shaping."""
     seals = assert_seals()
     by_name = {s.name: s for s in seals}
-    col = collect(ws, req.entries)
+    col = collect(ws, req.entries) if col is None else col
     tokens = count_sources(counter, [body_text(s.text) for s in col.sources], progress)
     notes = [Note(without_home(n.text), n.level) for n in (*req.notes, *req.story.notes, *col.notes)]
 
@@ -117,6 +122,7 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
         notes=notes,
         seals=[f"{s.name} crc32=0x{s.crc:08x} drift=0" for s in seals],
         top_n=req.top_n,
+        extra=list(fit_blocks or []),
     )
 
     describe = SelfDescription(facts)

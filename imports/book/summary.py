@@ -52,6 +52,7 @@ class Facts:
     notes: list[Note] = field(default_factory=list)
     seals: list[str] = field(default_factory=list)  # "white_rabbit crc32=… drift=0"
     top_n: int = 10
+    extra: list[list[str]] = field(default_factory=list)  # further Summary blocks (the --fit account)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class SelfDescription:
         if facts.skipped:
             self._summary_lists.append([f"Skipped ({len(facts.skipped)}):"]
                                        + [f"- {s.label}: {s.reason}" for s in facts.skipped])
+        self._summary_lists.extend(b for b in facts.extra if b)
         self._top = sorted(facts.items, key=lambda i: (-i.tokens, i.label))[: facts.top_n]
 
     def manifest(self, m: Measures) -> list[str]:

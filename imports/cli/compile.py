@@ -13,6 +13,7 @@ from .. import __version__
 from ..errors import EXIT_CODES_HELP, PromptFooError, UsageProblem
 from ..printable import clean_text, without_home
 from .common import reports_errors
+from .fit_options import fit_options, pop_fit_params
 from .seals import seal_options
 from .story import story_options
 
@@ -67,6 +68,7 @@ def _command_line(argv: list[str], root: Path) -> str:
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and where the book went.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every processing note.")
 @story_options
+@fit_options
 @seal_options
 @click.version_option(__version__, "-V", "--version", prog_name="prompt-foo")
 @reports_errors
@@ -98,8 +100,8 @@ def main(prompt, output, no_clipboard, clipboard_backend, chop, args, files, exc
         prompt=prompt, output=output, no_clipboard=no_clipboard, clipboard_backend=clipboard_backend,
         chop=chop, args=_parse_args(args), files=list(files), exclude=list(exclude), tree=tree,
         budget=budget, encoding=encoding, allow_secrets=list(allow_secrets), strict=strict,
-        quiet=quiet, verbose=verbose, story_params=story_params, argv=argv,
-        command_line=_command_line,
+        quiet=quiet, verbose=verbose, fit_params=pop_fit_params(story_params), story_params=story_params,
+        argv=argv, command_line=_command_line,
     )
 
 

@@ -13,6 +13,7 @@ from ..model import Note
 from ..collect.sources import cli_entries, default_entries
 from ..tokens import open_counter
 from .common import stderr_console
+from .fit_run import compile_shaped, fit_budget
 from .report import show_result
 from .story import gather_story
 
@@ -34,7 +35,8 @@ def _entries(ws, chop, args, files, exclude, notes):
 
 
 def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, files, exclude, tree,
-                budget, encoding, allow_secrets, strict, quiet, verbose, story_params, argv, command_line):
+                budget, encoding, allow_secrets, strict, quiet, verbose, story_params, argv, command_line,
+                fit_params=None):
     console = stderr_console()
     if clipboard_backend and not no_clipboard:
         from ..clipboard import check_backend
@@ -45,7 +47,8 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     except FileNotFoundError:  # the shell's current folder was deleted under it
         raise PromptFooError("the current folder no longer exists",
                              hint="cd to an existing folder and run again.") from None
-    budget = budget or _budget(ws)  # settings are checked before any work, so a typo costs nothing
+    fit_params = fit_params or {}
+    budget = budget or fit_budget(fit_params) or _budget(ws)  # settings are checked before any work
     exclude = _globs(ws, "exclude") + _valid_globs(exclude, "--exclude")  # the command line wins
     allow_globs = list(allow_secrets) + _globs(ws, "allow_secrets")
     notes: list[Note] = []
@@ -71,13 +74,20 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
                   chop=manifest.chop if manifest else (chop or DEFAULT_CHOP),
                   story=story, tree=tree, notes=notes, skipped=skipped)
     with _progress(console, quiet) as progress:
-        compiled = compile_book(ws, counter, req, progress)
+        if fit_params.get("fit") or fit_params.get("compress"):
+            compiled = compile_shaped(ws, counter, req, fit_params, budget, exclude, progress)
+        else:
+            compiled = compile_book(ws, counter, req, progress)
     counter.cache.save()
 
     if strict and compiled.collection.missing:  # exit 1 promises that nothing was written
         raise PromptFooError(f"--strict: {len(compiled.collection.missing)} manifest entries do not exist: "
                              + ", ".join(compiled.collection.missing) + "; nothing was emitted",
                              hint="Fix or comment out those entries, or run without --strict.")
+    if budget is None and compiled.fit is None:
+        from ..book.windows import oversize_message
+
+        compiled.oversize = oversize_message(compiled.measures.total)
     check_budget(compiled, budget)
     parts = [(s.label, s.text) for s in compiled.collection.sources]
     parts += [(name, text) for name, text in (("Story", story.story), ("Articles", story.articles),
@@ -87,6 +97,8 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     emitted = emit(compiled.text, output, use_clipboard=not no_clipboard and output != "-",
                    backend=clipboard_backend, fallback=cache_dir() / "last-book.md")
     show_result(console, compiled, emitted, allowed, quiet=quiet, verbose=verbose)
+    if compiled.oversize:
+        console.print(f"warning: {compiled.oversize}", style="yellow", markup=False)
 
 
 def _chop_setting(ws) -> str | None:

@@ -1,0 +1,208 @@
+"""Fill a token budget: the most relevant files whole, the next as signatures, the rest omitted.
+
+`--fit`: rank every candidate (``rank``), plan against the room the rest of the book leaves,
+then compile and, while the settled book is over the budget, demote the lowest-ranked files
+(whole -> signatures -> omitted) and compile again. The budget is checked against the exact
+settled total, so the book is never over it. `--compress`: every file as signatures, no ranking.
+Pure: the caller collects, this shapes and compiles.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from ..model import Collection, Source
+from .analysis import AnalysisCache
+from .rank import Evidence, Ranked, rank_files
+from .render import body_text
+
+WHOLE_SHARE = 0.25  # at most this share of the room goes to whole files
+FOCUS_CUT = 0.5  # whole only for files at least half as squarely about the intent as the best one
+MAX_ROUNDS = 12
+_RANKABLE = ("file", "notebook")
+
+
+@dataclass(frozen=True)
+class Choice:
+    path: str
+    status: str  # "whole" | "signatures" | "omitted"
+    rank: int  # 0 under --compress (no ranking)
+    reason: str
+    tokens: int  # what the file costs in the book as chosen (0 when omitted)
+    whole_tokens: int
+    method: str = ""  # how the signatures were made
+
+
+@dataclass
+class FitReport:
+    mode: str  # "fit" | "compress"
+    budget: int | None
+    choices: list[Choice]
+    rounds: int = 1
+
+    def as_data(self) -> dict:
+        """The report as plain data (for --json)."""
+        return {"mode": self.mode, "budget": self.budget, "rounds": self.rounds,
+                "files": [{"path": c.path, "status": c.status, "rank": c.rank, "reason": c.reason,
+                           "tokens": c.tokens, "whole_tokens": c.whole_tokens, "method": c.method}
+                          for c in self.choices]}
+
+
+def _shaped(src: Source, status: str, rank: int, sig_text: str, method: str) -> Source:
+    tag = f"rank {rank}" if rank else "--compress"
+    if status == "signatures":
+        return replace(src, text=sig_text, flags=(*src.flags, f"signatures ({method}) · {tag}"))
+    return replace(src, flags=(*src.flags, f"whole · {tag}"))
+
+
+class _Plan:
+    """The candidates, their costs, and the status of each (what ``build`` lays out)."""
+
+    def __init__(self, col: Collection, counter, memo: AnalysisCache, rank=None):
+        """``rank(list of (path, analysis)) -> list[Ranked]``; None: --compress, path order, no ranks."""
+        self.col, self.counter = col, counter
+        self.fixed = [s for s in col.sources if not (s.kind in _RANKABLE and s.path)]
+        files = {s.path: s for s in col.sources if s.kind in _RANKABLE and s.path}
+        self.analysis = {p: memo.get(p, s.text) for p, s in files.items()}
+        if rank is None:
+            ranked = [Ranked(p, 0, 0.0, 0.0, "--compress: every file as signatures") for p in sorted(files)]
+        else:
+            ranked = rank(list(self.analysis.items()))
+        self.ranked = ranked
+        self.files = files
+        paths = [r.path for r in ranked]
+        whole = counter.count_many([body_text(files[p].text) for p in paths])
+        sig = counter.count_many([body_text(self.analysis[p].signatures) for p in paths])
+        labels = counter.count_many([files[p].label for p in paths])
+        self.whole = dict(zip(paths, whole))
+        # Signatures that save nothing are not worth the loss: such a file goes in whole.
+        self.sig = {p: (s if self.analysis[p].signatures and s < w else w) for p, s, w in zip(paths, sig, whole)}
+        # Each listed file also costs its Manifest, Summary, recapture and fit lines.
+        self.overhead = {p: 4 * n + 40 for p, n in zip(paths, labels)}
+        self.status = {p: "omitted" for p in paths}
+
+    def cost(self, path: str, status: str) -> int:
+        if status == "omitted":
+            return 0
+        return (self.whole[path] if status == "whole" else self.sig[path]) + self.overhead[path]
+
+    def effective(self, path: str, status: str) -> str:
+        return "whole" if status == "signatures" and self.sig[path] == self.whole[path] else status
+
+    def choices(self) -> list[Choice]:
+        out = []
+        for r in self.ranked:
+            st = self.effective(r.path, self.status[r.path])
+            tokens = {"whole": self.whole[r.path], "signatures": self.sig[r.path]}.get(st, 0)
+            out.append(Choice(r.path, st, r.rank, r.reason, tokens, self.whole[r.path],
+                              self.analysis[r.path].method if st == "signatures" else ""))
+        return out
+
+    def collection(self) -> Collection:
+        sources = list(self.fixed)
+        for r in self.ranked:
+            st = self.effective(r.path, self.status[r.path])
+            if st != "omitted":
+                a = self.analysis[r.path]
+                sources.append(_shaped(self.files[r.path], st, r.rank, a.signatures, a.method))
+        return Collection(sources, list(self.col.skipped), list(self.col.notes), list(self.col.missing))
+
+
+def summary_blocks(report: FitReport, limit_groups: int = 30, next_below: int = 10) -> list[list[str]]:
+    """The Summary's account: every included file with its status and reason, the omitted
+    ones grouped by folder, and the first few just below the cut."""
+    chosen = [c for c in report.choices if c.status != "omitted"]
+    omitted = [c for c in report.choices if c.status == "omitted"]
+    if report.mode == "compress":
+        head = f"Compressed (--compress): {len(chosen):,} files; signatures unless nothing would be saved:"
+    else:
+        head = (f"Fit (--fit, budget {report.budget:,} tokens, {report.rounds} round"
+                f"{'s' if report.rounds != 1 else ''}): {sum(c.status == 'whole' for c in chosen):,} whole, "
+                f"{sum(c.status == 'signatures' for c in chosen):,} as signatures, {len(omitted):,} omitted; "
+                "ranked by relevance to the intent:")
+    lines = [head] + [f"- {'#' + str(c.rank) + ' ' if c.rank else ''}{c.status} {c.path}: {c.reason}" for c in chosen]
+    blocks = [lines]
+    if omitted:
+        groups = Counter("/".join(c.path.split("/")[:2][: max(1, len(c.path.split("/")) - 1)]) + "/"
+                         if "/" in c.path else "./" for c in omitted)
+        listed = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]))
+        g = [f"Omitted by --fit ({len(omitted):,} files; the File Tree shows them), by folder:"]
+        g += [f"- {name} ({n:,})" for name, n in listed[:limit_groups]]
+        if len(listed) > limit_groups:
+            g.append(f"- … {len(listed) - limit_groups:,} more folders ({sum(n for _, n in listed[limit_groups:]):,} files)")
+        g.append("Next below the cut:")
+        g += [f"- #{c.rank} {c.path} ({c.whole_tokens:,} tokens whole): {c.reason}" for c in omitted[:next_below]]
+        blocks.append(g)
+    return blocks
+
+
+def compress_all(col: Collection, counter, memo: AnalysisCache) -> tuple[Collection, FitReport]:
+    plan = _Plan(col, counter, memo, None)
+    for p in plan.status:
+        plan.status[p] = "signatures"
+    return plan.collection(), FitReport("compress", None, plan.choices())
+
+
+def fit(col: Collection, counter, memo: AnalysisCache, intent: str, evidence: Evidence,
+        budget: int, compile_with):
+    """The best book for ``intent`` within ``budget`` tokens.
+
+    ``compile_with(collection, summary_blocks)`` compiles and settles a book (the pipeline);
+    returns (compiled, report). When even the book with every file omitted is over the
+    budget, that book is returned as it is and the budget gate refuses it."""
+    plan = _Plan(col, counter, memo, lambda files: rank_files(files, intent, evidence))
+
+    def build(rounds: int):
+        report = FitReport("fit", budget, plan.choices(), rounds)
+        return compile_with(plan.collection(), summary_blocks(report)), report
+
+    empty, report = build(1)
+    room = budget - empty.measures.total
+    if room <= 0:
+        return empty, report
+    _fill(plan, room)
+    compiled = empty
+    for rounds in range(2, MAX_ROUNDS + 2):
+        compiled, report = build(rounds)
+        over = compiled.measures.total - budget
+        if over <= 0:
+            return compiled, report
+        if not _demote(plan, over):
+            break
+    return compiled, report  # the budget gate reports what is left over (a huge fixed part)
+
+
+def _fill(plan: _Plan, room: int) -> None:
+    whole_left = int(room * WHOLE_SHARE)
+    top = max((r.focus for r in plan.ranked), default=0.0)
+    focused = sorted((r for r in plan.ranked if top > 0 and r.focus >= FOCUS_CUT * top),
+                     key=lambda r: (-r.focus, r.rank))
+    for r in focused:
+        c = plan.cost(r.path, "whole")
+        if c <= whole_left and c <= room:
+            plan.status[r.path] = "whole"
+            whole_left -= c
+            room -= c
+    for r in plan.ranked:
+        if plan.status[r.path] != "omitted":
+            continue
+        c = plan.cost(r.path, "signatures")
+        if c <= room:
+            plan.status[r.path] = "signatures"
+            room -= c
+
+
+def _demote(plan: _Plan, over: int) -> bool:
+    """Free at least ``over`` tokens (and a little more) from the lowest-ranked files."""
+    need = over + max(16, over // 10)
+    for r in reversed(plan.ranked):
+        st = plan.status[r.path]
+        if st == "omitted":
+            continue
+        nxt = "signatures" if st == "whole" and plan.sig[r.path] < plan.whole[r.path] else "omitted"
+        need -= plan.cost(r.path, st) - plan.cost(r.path, nxt)
+        plan.status[r.path] = nxt
+        if need <= 0:
+            return True
+    return need <= 0 or any(st != "omitted" for st in plan.status.values())
