@@ -75,11 +75,12 @@ class _Plan:
         whole = counter.count_many([body_text(files[p].text) for p in paths])
         sig = counter.count_many([body_text(self.analysis[p].signatures) for p in paths])
         labels = counter.count_many([files[p].label for p in paths])
+        reasons = counter.count_many([r.reason for r in ranked])
         self.whole = dict(zip(paths, whole))
         # Signatures that save nothing are not worth the loss: such a file goes in whole.
         self.sig = {p: (s if self.analysis[p].signatures and s < w else w) for p, s, w in zip(paths, sig, whole)}
         # Each listed file also costs its Manifest, Summary, recapture and fit lines.
-        self.overhead = {p: 4 * n + 40 for p, n in zip(paths, labels)}
+        self.overhead = {p: 5 * n + k + 48 for p, n, k in zip(paths, labels, reasons)}
         self.status = {p: "omitted" for p in paths}
 
     def cost(self, path: str, status: str) -> int:
@@ -95,8 +96,10 @@ class _Plan:
         for r in self.ranked:
             st = self.effective(r.path, self.status[r.path])
             tokens = {"whole": self.whole[r.path], "signatures": self.sig[r.path]}.get(st, 0)
-            out.append(Choice(r.path, st, r.rank, r.reason, tokens, self.whole[r.path],
-                              self.analysis[r.path].method if st == "signatures" else ""))
+            method = self.analysis[r.path].method if st == "signatures" else ""
+            if st == "whole" and self.status[r.path] == "signatures":
+                method = "signatures would save nothing"
+            out.append(Choice(r.path, st, r.rank, r.reason, tokens, self.whole[r.path], method))
         return out
 
     def collection(self) -> Collection:
@@ -121,13 +124,16 @@ def summary_blocks(report: FitReport, limit_groups: int = 30, next_below: int = 
                 f"{'s' if report.rounds != 1 else ''}): {sum(c.status == 'whole' for c in chosen):,} whole, "
                 f"{sum(c.status == 'signatures' for c in chosen):,} as signatures, {len(omitted):,} omitted; "
                 "ranked by relevance to the intent:")
-    lines = [head] + [f"- {'#' + str(c.rank) + ' ' if c.rank else ''}{c.status} {c.path}: {c.reason}" for c in chosen]
+    lines = [head] + [f"- {'#' + str(c.rank) + ' ' if c.rank else ''}{c.status}"
+                      f"{' (' + c.method + ')' if c.status == 'whole' and c.method else ''} {c.path}: {c.reason}"
+                      for c in chosen]
     blocks = [lines]
     if omitted:
         groups = Counter("/".join(c.path.split("/")[:2][: max(1, len(c.path.split("/")) - 1)]) + "/"
                          if "/" in c.path else "./" for c in omitted)
         listed = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]))
-        g = [f"Omitted by --fit ({len(omitted):,} files; the File Tree shows them), by folder:"]
+        g = [f"Omitted by --fit ({len(omitted):,} file{'s' if len(omitted) != 1 else ''}; "
+             "the File Tree shows them), by folder:"]
         g += [f"- {name} ({n:,})" for name, n in listed[:limit_groups]]
         if len(listed) > limit_groups:
             g.append(f"- … {len(listed) - limit_groups:,} more folders ({sum(n for _, n in listed[limit_groups:]):,} files)")
@@ -162,18 +168,25 @@ def fit(col: Collection, counter, memo: AnalysisCache, intent: str, evidence: Ev
     if room <= 0:
         return empty, report
     _fill(plan, room)
-    compiled = empty
+    compiled, best, promoted = empty, None, 0
     for rounds in range(2, MAX_ROUNDS + 2):
         compiled, report = build(rounds)
         over = compiled.measures.total - budget
         if over <= 0:
-            return compiled, report
-        if not _demote(plan, over):
+            best = (compiled, report)
+            if promoted >= 2 or not _promote(plan, -over):
+                return best
+            promoted += 1  # try the slack the plan left; if that overshoots, keep the last book under budget
+        elif best is not None:
+            return best
+        elif not _demote(plan, over):
             break
-    return compiled, report  # the budget gate reports what is left over (a huge fixed part)
+    return best or (compiled, report)  # over: the budget gate reports what is left (a huge fixed part)
 
 
 def _fill(plan: _Plan, room: int) -> None:
+    """Whole for the files the intent is squarely about (within a share of the room), then
+    signatures in rank order, then whatever room is left turns signatures whole, in rank order."""
     whole_left = int(room * WHOLE_SHARE)
     top = max((r.focus for r in plan.ranked), default=0.0)
     focused = sorted((r for r in plan.ranked if top > 0 and r.focus >= FOCUS_CUT * top),
@@ -184,13 +197,25 @@ def _fill(plan: _Plan, room: int) -> None:
             plan.status[r.path] = "whole"
             whole_left -= c
             room -= c
-    for r in plan.ranked:
-        if plan.status[r.path] != "omitted":
-            continue
-        c = plan.cost(r.path, "signatures")
-        if c <= room:
-            plan.status[r.path] = "signatures"
-            room -= c
+    _promote(plan, room, margin=False)
+
+
+def _promote(plan: _Plan, slack: int, margin: bool = True) -> bool:
+    """Use ``slack`` tokens: omitted files as signatures, then signatures whole, each in rank
+    order. True when anything changed."""
+    room, changed = slack - (max(32, slack // 20) if margin else 0), False
+    for step, (before, after) in enumerate((("omitted", "signatures"), ("signatures", "whole"))):
+        for r in plan.ranked:
+            if plan.status[r.path] != before:
+                continue
+            c = plan.cost(r.path, after) - plan.cost(r.path, before)
+            if c <= room:
+                plan.status[r.path] = after
+                room -= c
+                changed = True
+            elif step == 1:
+                break  # whole files stay in rank order: no jumping the queue with small ones
+    return changed
 
 
 def _demote(plan: _Plan, over: int) -> bool:

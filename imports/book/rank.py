@@ -21,6 +21,7 @@ from .analysis import Analysis
 DAMPING = 0.85
 ITERATIONS = 100
 TOLERANCE = 1e-6  # per file, summed over all files (networkx's convergence test, as aider uses)
+SECONDARY_WEIGHT = 0.3  # tests, docs and examples: how a thing is used, rarely how it works
 MAX_DEFINERS = 30  # a name defined in more files than this (main, setup, index…) links nothing
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
@@ -98,6 +99,10 @@ def rank_files(files: list[tuple[str, Analysis]], intent: str, evidence: Evidenc
     def_words = [{w for w in words if _about(w, union)} for union in def_union]
     idf = _idf(words, path_words, def_words, n)
     edges, referrers, users = _graph(files, idents)
+    secondary = [bool(_SECONDARY.search(p)) for p, _ in files]
+    # A change that touched most of the tree (a first commit, a mass rename) singles nothing out.
+    now_weight = min(5.0, 2.5 * math.log2(n / len(evidence.changed_now))) if evidence.changed_now else 0.0
+    recent_weight = min(2.0, math.log2(n / len(evidence.changed_recent))) if evidence.changed_recent else 0.0
     why = [_Why() for _ in files]
     for i, (path, a) in enumerate(files):
         w = why[i]
@@ -115,23 +120,25 @@ def rank_files(files: list[tuple[str, Analysis]], intent: str, evidence: Evidenc
             many = {h: sum(1 for d in a.defines if _about(h, subwords(d))) for h in loose}
             w.add(sum(idf[h] * min(2.0, 0.5 + 0.5 * math.log2(many[h])) for h in loose),
                   "defines " + ", ".join(f"{many[h]} name{'s' if many[h] != 1 else ''} about {h!r}" for h in loose))
-        if w.weight and _SECONDARY.search(path):
-            w.weight *= 0.3
-            w.parts.append("weighed less: tests, docs or examples")
+        if secondary[i] and w.weight:
+            w.weight *= SECONDARY_WEIGHT
         if path in evidence.manifest:
             w.add(10.0, "listed in the manifest")
-        if path in evidence.changed_now:
-            w.add(5.0, "changed (uncommitted)")
-        elif path in evidence.changed_recent:
-            w.add(2.0, "changed in recent commits")
+        if path in evidence.changed_now and now_weight > 0:
+            w.add(now_weight, "changed (uncommitted)")
+        elif path in evidence.changed_recent and recent_weight > 0:
+            w.add(recent_weight, "changed in recent commits")
     scores = _pagerank(n, edges, [w.weight for w in why])
+    scores = [sc * SECONDARY_WEIGHT if sec else sc for sc, sec in zip(scores, secondary)]
     order = sorted(range(n), key=lambda i: (-round(scores[i], 12), files[i][0]))
     out = []
     for rank, i in enumerate(order, 1):
-        parts = list(why[i].parts)
+        parts = list(why[i].parts) or ["no direct link to the intent"]
+        if secondary[i]:
+            parts.append("weighed less: tests, docs or examples")
         if referrers[i]:
             parts.append(f"used by {referrers[i]:,} file{'s' if referrers[i] != 1 else ''}")
-        out.append(Ranked(files[i][0], rank, scores[i], why[i].weight, "; ".join(parts) or "no link to the intent"))
+        out.append(Ranked(files[i][0], rank, scores[i], why[i].weight, "; ".join(parts)))
     return out
 
 
