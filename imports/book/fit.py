@@ -10,7 +10,7 @@ Pure: the caller collects, this shapes and compiles.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..model import Collection, Source
 from .analysis import AnalysisCache
@@ -56,23 +56,55 @@ def _shaped(src: Source, status: str, rank: int, sig_text: str, method: str) -> 
     return replace(src, flags=(*src.flags, f"whole · {tag}"))
 
 
-class _Plan:
-    """The candidates, their costs, and the status of each (what ``build`` lays out)."""
+@dataclass
+class Scanned:
+    """Every candidate's metadata without its text: what ranking and planning need."""
 
-    def __init__(self, col: Collection, counter, memo: AnalysisCache, rank=None):
-        """``rank(list of (path, analysis)) -> list[Ranked]``; None: --compress, path order, no ranks."""
-        self.col, self.counter = col, counter
-        self.fixed = [s for s in col.sources if not (s.kind in _RANKABLE and s.path)]
-        files = {s.path: s for s in col.sources if s.kind in _RANKABLE and s.path}
-        self.analysis = {p: memo.get(p, s.text) for p, s in files.items()}
+    fixed: list[Source] = field(default_factory=list)  # commands, URLs, outside files: as they are
+    files: dict[str, Source] = field(default_factory=dict)  # path -> the file's Source with text ""
+    whole: dict[str, int] = field(default_factory=dict)  # path -> tokens of the whole body
+    analysis: dict[str, object] = field(default_factory=dict)  # path -> analysis.Analysis
+    col: Collection = field(default_factory=Collection)  # skipped, notes and missing of the scan
+
+
+def scan(batches, counter, memo: AnalysisCache) -> Scanned:
+    """Count and analyse each batch of collected sources, then let their texts go."""
+    out = Scanned()
+    for col in batches:
+        out.col.skipped.extend(col.skipped)
+        out.col.notes.extend(col.notes)
+        out.col.missing.extend(col.missing)
+        fresh = []
+        for src in col.sources:
+            if not (src.kind in _RANKABLE and src.path):
+                out.fixed.append(src)
+            elif src.path not in out.files:
+                out.files[src.path] = replace(src, text="")
+                out.analysis[src.path] = memo.get(src.path, src.text)
+                fresh.append(src)
+        bodies = [body_text(s.text) for s in fresh]
+        for s, n in zip(fresh, counter.count_many(bodies)):
+            out.whole[s.path] = n
+        counter.forget(bodies)
+    return out
+
+
+class _Plan:
+    """The candidates, their costs, and the status of each (what ``collection`` lays out)."""
+
+    def __init__(self, scanned: Scanned, counter, load, rank=None):
+        """``load(paths) -> {path: text}`` reads files again (only those that go in whole);
+        ``rank(list of (path, analysis)) -> list[Ranked]``; None: --compress, path order, no ranks."""
+        self.scanned, self.load, self.texts = scanned, load, {}
+        files, self.analysis = scanned.files, scanned.analysis
         if rank is None:
             ranked = [Ranked(p, 0, 0.0, 0.0, "--compress: every file as signatures") for p in sorted(files)]
         else:
-            ranked = rank(list(self.analysis.items()))
+            ranked = rank(sorted(self.analysis.items()))
         self.ranked = ranked
         self.files = files
         paths = [r.path for r in ranked]
-        whole = counter.count_many([body_text(files[p].text) for p in paths])
+        whole = [scanned.whole[p] for p in paths]
         sig = counter.count_many([body_text(self.analysis[p].signatures) for p in paths])
         labels = counter.count_many([files[p].label for p in paths])
         reasons = counter.count_many([r.reason for r in ranked])
@@ -103,13 +135,22 @@ class _Plan:
         return out
 
     def collection(self) -> Collection:
-        sources = list(self.fixed)
+        chosen = {r.path: self.effective(r.path, self.status[r.path]) for r in self.ranked}
+        wanted = [p for p, st in chosen.items() if st == "whole"]
+        self.texts = {p: t for p, t in self.texts.items() if p in wanted}  # keep only what the book holds
+        missing = [p for p in wanted if p not in self.texts]
+        if missing:
+            self.texts.update(self.load(missing))
+        sources = list(self.scanned.fixed)
         for r in self.ranked:
-            st = self.effective(r.path, self.status[r.path])
-            if st != "omitted":
-                a = self.analysis[r.path]
-                sources.append(_shaped(self.files[r.path], st, r.rank, a.signatures, a.method))
-        return Collection(sources, list(self.col.skipped), list(self.col.notes), list(self.col.missing))
+            st = chosen[r.path]
+            if st == "omitted" or (st == "whole" and r.path not in self.texts):
+                continue  # (a file that vanished between the two reads is left out)
+            a = self.analysis[r.path]
+            src = replace(self.files[r.path], text=self.texts.get(r.path, ""))
+            sources.append(_shaped(src, st, r.rank, a.signatures, a.method))
+        c = self.scanned.col
+        return Collection(sources, list(c.skipped), list(c.notes), list(c.missing))
 
 
 def summary_blocks(report: FitReport, limit_groups: int = 30, next_below: int = 10) -> list[list[str]]:
@@ -143,21 +184,20 @@ def summary_blocks(report: FitReport, limit_groups: int = 30, next_below: int = 
     return blocks
 
 
-def compress_all(col: Collection, counter, memo: AnalysisCache) -> tuple[Collection, FitReport]:
-    plan = _Plan(col, counter, memo, None)
+def compress_all(scanned: Scanned, counter, load) -> tuple[Collection, FitReport]:
+    plan = _Plan(scanned, counter, load, None)
     for p in plan.status:
         plan.status[p] = "signatures"
     return plan.collection(), FitReport("compress", None, plan.choices())
 
 
-def fit(col: Collection, counter, memo: AnalysisCache, intent: str, evidence: Evidence,
-        budget: int, compile_with):
+def fit(scanned: Scanned, counter, load, intent: str, evidence: Evidence, budget: int, compile_with):
     """The best book for ``intent`` within ``budget`` tokens.
 
     ``compile_with(collection, summary_blocks)`` compiles and settles a book (the pipeline);
     returns (compiled, report). When even the book with every file omitted is over the
     budget, that book is returned as it is and the budget gate refuses it."""
-    plan = _Plan(col, counter, memo, lambda files: rank_files(files, intent, evidence))
+    plan = _Plan(scanned, counter, load, lambda files: rank_files(files, intent, evidence))
 
     def build(rounds: int):
         report = FitReport("fit", budget, plan.choices(), rounds)

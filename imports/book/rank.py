@@ -169,7 +169,7 @@ def _graph(files: list[tuple[str, Analysis]], idents: set[str]):
     mentioned = dict.fromkeys(idents, 0)
     for i, (_, a) in enumerate(files):
         out = edges[i]
-        for name in a.uses:
+        for name in a.uses.split():
             if name in mentioned:
                 mentioned[name] += 1
             targets = definers.get(name)
