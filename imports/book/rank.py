@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import mul
 
 from .analysis import Analysis
 
@@ -167,14 +168,14 @@ def _graph(files: list[tuple[str, Analysis]], idents: set[str]):
     edges: list[dict[int, float]] = [dict() for _ in files]
     users: list[set[int]] = [set() for _ in files]
     mentioned = dict.fromkeys(idents, 0)
+    linkable = {name for name, where in definers.items() if len(where) <= MAX_DEFINERS}
     for i, (_, a) in enumerate(files):
         out = edges[i]
-        for name in a.uses.split():
-            if name in mentioned:
-                mentioned[name] += 1
-            targets = definers.get(name)
-            if not targets or len(targets) > MAX_DEFINERS:
-                continue
+        used = set(a.uses.split())
+        for name in idents & used:
+            mentioned[name] += 1
+        for name in sorted(linkable & used):  # sorted: the same sums in the same order every run
+            targets = definers[name]
             weight = (10.0 if name in idents else 1.0) * (0.1 if name.startswith("_") else 1.0) / len(targets)
             for j in targets:
                 if j != i:
@@ -188,19 +189,26 @@ def _pagerank(n: int, edges: list[dict[int, float]], evidence: list[float]) -> l
     base = [1.0 + 50.0 * e for e in evidence]
     total = sum(base)
     teleport = [b / total for b in base]
-    # Incoming lists (source, share of the source's weight), so each round is one sum per file.
-    incoming: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    # Incoming lists (sources, their weight shares), so each round is one C-level sum per file.
+    sources: list[list[int]] = [[] for _ in range(n)]
+    shares: list[list[float]] = [[] for _ in range(n)]
     has_out = [False] * n
     for i, out in enumerate(edges):
         s = sum(out.values())
         if s:
             has_out[i] = True
             for j in sorted(out):
-                incoming[j].append((i, DAMPING * out[j] / s))
+                sources[j].append(i)
+                shares[j].append(DAMPING * out[j] / s)
+    linked = [j for j in range(n) if sources[j]]
+    dangling_nodes = [i for i in range(n) if not has_out[i]]
     rank = list(teleport)
     for _ in range(ITERATIONS):
-        dangling = sum(r for r, o in zip(rank, has_out) if not o)
-        nxt = [sum(rank[i] * w for i, w in inc) for inc in incoming]
+        dangling = sum(rank[i] for i in dangling_nodes)
+        nxt = [0.0] * n
+        get = rank.__getitem__
+        for j in linked:
+            nxt[j] = sum(map(mul, map(get, sources[j]), shares[j]))
         spread = (1 - DAMPING) + DAMPING * dangling
         for i in range(n):
             nxt[i] += spread * teleport[i]
