@@ -24,6 +24,7 @@ def changed_files(root: Path, in_git: bool) -> tuple[frozenset[str], frozenset[s
     for record in _git(root, "status", "--porcelain", "-z", "--untracked-files=no").split("\0"):
         if len(record) > 3:
             now.add(record[3:])
-    recent = {line for line in _git(root, "-c", "core.quotePath=false", "log", f"-n{RECENT_COMMITS}", "--name-only", "--format=",
-                                    "--no-renames").splitlines() if line}
+    log = _git(root, "-c", "core.quotePath=false", "log", f"-n{RECENT_COMMITS}", "--name-only", "--format=",
+               "--no-renames")
+    recent = {line for line in log.splitlines() if line}
     return frozenset(now), frozenset(recent)
