@@ -32,7 +32,10 @@
 
       runtimeDeps = pkgs: ps: [
         ps.click ps.rich ps.gitpython ps.tiktoken (tiktokenOffline pkgs ps) ps.xxhash
-        ps.pyyaml ps.pathspec ps.jupytext ps.tomlkit ps.packaging ps.tree-sitter ps.tree-sitter-python
+        ps.pyyaml ps.pathspec ps.jupytext ps.tomlkit ps.packaging
+        # foo-apply's Python airlock and --fit/--compress signatures: the parser and grammars
+        ps.tree-sitter ps.tree-sitter-python ps.tree-sitter-javascript ps.tree-sitter-typescript
+        ps.tree-sitter-go ps.tree-sitter-rust ps.tree-sitter-java
       ];
       testDeps = ps: [ ps.pytest ps.hypothesis ps.pre-commit ];
 

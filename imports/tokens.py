@@ -195,6 +195,12 @@ class TokenCounter:
                     self._seen[id(texts[i])] = (texts[i], n)
         return result
 
+    def forget(self, texts: list[str]) -> None:
+        """Drop these texts from the by-identity memo (so a scan that counts and moves on
+        does not keep every file alive: --fit's memory follows the book, not the repository)."""
+        for t in texts:
+            self._seen.pop(id(t), None)
+
     def _count_many(self, texts: list[str]) -> list[int]:
         keys = [self._key(t) for t in texts]
         result: list[int | None] = [self.cache.counts.get(k) for k in keys]

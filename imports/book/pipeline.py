@@ -59,6 +59,8 @@ class Compiled:
     facts: Facts
     collection: Collection
     seals: list[FigurateResult]
+    fit: object | None = None  # book.fit.FitReport under --fit/--compress: each file's status and reason
+    oversize: str | None = None  # a whole-repo book larger than any known window: what to tell the person
 
 
 def assert_seals(ws: Workspace) -> list[FigurateResult]:
@@ -100,10 +102,13 @@ def prompt_body(ws: Workspace, seals: dict[str, FigurateResult], intent: str, fr
 
 
 def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
-                 progress: Callable[[int, int], None] | None = None) -> Compiled:
+                 progress: Callable[[int, int], None] | None = None,
+                 col: Collection | None = None, fit_blocks: list[list[str]] | None = None) -> Compiled:
+    """``col``: sources already collected (and shaped by --fit/--compress); ``fit_blocks``: the
+    Summary's account of that shaping."""
     seals = assert_seals(ws)
     by_name = {s.name: s for s in seals}
-    col = collect(ws, req.entries, exclude=req.exclude)
+    col = collect(ws, req.entries, exclude=req.exclude) if col is None else col
     if req.line_numbers:
         col.sources = [numbered(s) for s in col.sources]
     if req.profile is not None:  # before counting, so every count is of the text the book holds
@@ -141,6 +146,7 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
         top_n=req.top_n,
         remarks=list(req.remarks),
         disclosure=disclosure(req),
+        extra=list(fit_blocks or []),
     )
 
     describe = SelfDescription(facts)

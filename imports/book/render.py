@@ -7,7 +7,6 @@ token counter can count each one through its cache and add them up exactly.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ..model import Source
@@ -38,15 +37,16 @@ PLACEHOLDERS = {
     "Prompt": "No prompt.",
 }
 
-_BACKTICK_RUN = re.compile(r"`{3,}")  # shorter runs never decide the fence
 
 
 def fence_for(text: str) -> str:
     """A code fence longer than the longest backtick run in ``text`` (at least three)."""
     if "```" not in text:  # the common case, without scanning every run
         return "```"
-    longest = max(len(m) for m in _BACKTICK_RUN.findall(text))
-    return "`" * (longest + 1)
+    fence = "````"  # substring tests run in C; a regex listing every run of a large file is slower
+    while fence in text:
+        fence += "`"
+    return fence
 
 
 def body_text(text: str) -> str:

@@ -45,8 +45,7 @@ class _Layout:
         self.static, self.dynamic, self.order, self.header = static, dynamic, order, header
         self.static_segments: dict[str, list[str]] = {}
         self.static_bytes: dict[str, bytes] = {}
-        self.static_text: dict[str, str] = {}
-        self.last_text: dict[str, str] = {}
+        self.last_text: dict[str, str] = {}  # dynamic sections only: static text is joined once, at the end
 
     def render(self, m: Measures):
         sections = {**self.static, **self.dynamic(m)}
@@ -56,10 +55,8 @@ class _Layout:
             if name in self.static:
                 if name not in self.static_bytes:
                     self.static_segments[name] = segs
-                    self.static_text[name] = "".join(segs)
-                    self.static_bytes[name] = self.static_text[name].encode("utf-8")
+                    self.static_bytes[name] = "".join(segs).encode("utf-8")
                 segs_by_name[name], bytes_by_name[name] = self.static_segments[name], self.static_bytes[name]
-                self.last_text[name] = self.static_text[name]
             else:
                 self.last_text[name] = "".join(segs)
                 segs_by_name[name], bytes_by_name[name] = segs, self.last_text[name].encode("utf-8")
@@ -79,7 +76,14 @@ class _Layout:
 
     def text(self) -> str:
         """The book as last rendered."""
-        return self.header + "".join(self.last_text[n] for n in self.order)
+        # One join over every segment: no per-section copy of the Codebase is kept alongside the book.
+        parts = [self.header]
+        for n in self.order:
+            if n in self.static:
+                parts.extend(self.static_segments[n])
+            else:
+                parts.append(self.last_text[n])
+        return "".join(parts)
 
 
 def settle(static: dict[str, Section], dynamic: Callable[[Measures], dict[str, Section]],

@@ -54,6 +54,7 @@ class Facts:
     top_n: int = 10
     remarks: list[str] = field(default_factory=list)  # the manifest's prose lines and the overlay, for the Manifest
     disclosure: list[str] = field(default_factory=list)  # profile, reason, frame: for the Summary
+    extra: list[list[str]] = field(default_factory=list)  # further Summary blocks (the --fit account)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class SelfDescription:
         if facts.skipped:
             self._summary_lists.append([f"Skipped ({len(facts.skipped)}):"]
                                        + [f"- {s.label}: {s.reason}" for s in facts.skipped])
+        self._summary_lists.extend(b for b in facts.extra if b)
         self._top = sorted(facts.items, key=lambda i: (-i.tokens, i.label))[: facts.top_n]
 
     def manifest(self, m: Measures) -> list[str]:

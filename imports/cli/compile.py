@@ -13,6 +13,7 @@ from .. import __version__
 from ..errors import EXIT_CODES_HELP, PromptFooError, UsageProblem
 from ..printable import clean_text, without_home
 from .common import reports_errors
+from .fit_options import fit_options, pop_fit_params
 from .pipulate_options import PipulateCommand, daily_controls, pipulate_options
 from .seals import _YES as YES_KEY, seal_options
 from .story import story_options
@@ -75,6 +76,7 @@ def _command_line(argv: list[str], root: Path) -> str:
 @click.option("-v", "--verbose", is_flag=True, help="Print every processing note.")
 @story_options
 @pipulate_options
+@fit_options
 @seal_options
 @click.version_option(__version__, "-V", "--version", prog_name="prompt-foo")
 @reports_errors
@@ -111,8 +113,9 @@ def main(prompt, output, no_clipboard, clipboard_backend, chop, args, files, exc
             prompt=prompt, output=output, no_clipboard=no_clipboard, clipboard_backend=clipboard_backend,
             chop=chop, args=_parse_args(args), files=list(files) + more_files, exclude=list(exclude),
             tree=tree, budget=budget, encoding=encoding, allow_secrets=list(allow_secrets), strict=strict,
-            quiet=quiet, verbose=verbose, story_params=story_params, argv=argv,
-            command_line=_command_line, controls=controls, trust=(trust, yes, no_commands),
+            quiet=quiet, verbose=verbose, fit_params=pop_fit_params(story_params),
+            story_params=story_params, argv=argv, command_line=_command_line, controls=controls,
+            trust=(trust, yes, no_commands),
         )
     except PromptFooError as exc:
         if controls.json:  # a script reading stdout learns of the refusal too; stderr says it as usual

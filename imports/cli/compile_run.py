@@ -18,6 +18,7 @@ from ..userconf import load_user_config
 from .trust_gate import decide as decide_trust
 from .common import stderr_console
 from .daily_run import choose_frame, own_output, unmatched_cli_files, with_extra_prompt
+from .fit_run import compile_shaped, fit_budget
 from .report import show_result
 from ..story.gather import gather_story
 
@@ -43,7 +44,7 @@ def _entries(ws, chop, args, files, exclude, notes, output=None):
 
 def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, files, exclude, tree,
                 budget, encoding, allow_secrets, strict, quiet, verbose, story_params, argv, command_line,
-                controls=None, trust=(False, False, False)):
+                controls=None, trust=(False, False, False), fit_params=None):
     from .pipulate_options import DailyControls
 
     controls = controls or DailyControls()
@@ -58,7 +59,8 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
         raise PromptFooError("the current folder no longer exists",
                              hint="cd to an existing folder and run again.") from None
     bounds = effective(ws.settings, load_user_config())  # what the repository may loosen, bounded
-    budget = budget or _budget(ws)  # settings are checked before any work, so a typo costs nothing
+    fit_params = fit_params or {}
+    budget = budget or fit_budget(fit_params) or _budget(ws)  # settings are checked before any work
     exclude = _globs(ws, "exclude") + _valid_globs(exclude, "--exclude")  # the command line wins
     _globs(ws, "allow_secrets")  # checked for shape; applied only within bounds
     notes: list[Note] = [Note(n, "warn") for n in bounds.notes]
@@ -97,7 +99,10 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
                   profile=profile, reason=controls.reason,
                   whole_repo=manifest is None and not files and not story.changed_paths)
     with _progress(console, quiet) as progress:
-        compiled = compile_book(ws, counter, req, progress)
+        if fit_params.get("fit") or fit_params.get("compress"):
+            compiled = compile_shaped(ws, counter, req, fit_params, budget, exclude, progress)
+        else:
+            compiled = compile_book(ws, counter, req, progress)
     counter.cache.save()
 
     unmatched = unmatched_cli_files(ws, files, compiled.collection.missing)
@@ -109,6 +114,10 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
         raise PromptFooError(f"--strict: {len(compiled.collection.missing)} manifest entries do not exist: "
                              + ", ".join(compiled.collection.missing) + "; nothing was emitted",
                              hint="Fix or comment out those entries, or run without --strict.")
+    if budget is None and compiled.fit is None:
+        from ..book.windows import oversize_message
+
+        compiled.oversize = oversize_message(compiled.measures.total)
     check_budget(compiled, budget)
     if profile is not None:
         from ..book.profiles import check_denylist
@@ -120,6 +129,8 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     emitted = emit(compiled.text, output, use_clipboard=not no_clipboard and output != "-",
                    backend=clipboard_backend, fallback=cache_dir() / "last-book.md")
     show_result(console, compiled, emitted, allowed, quiet=quiet, verbose=verbose)
+    if compiled.oversize:
+        console.print(f"warning: {compiled.oversize}", style="yellow", markup=False)
     if controls.json:
         import click
 

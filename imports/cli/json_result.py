@@ -34,6 +34,10 @@ def json_result(compiled, emitted, allowed, *, frame: str, profile=None, reason:
         "profile": ({"name": profile.name, "substitutions": len(profile.substitutions),
                      "denylist": len(profile.denylist)} if profile is not None else None),
         "reason": reason,
+        # --fit/--compress: each file whole, signatures or omitted, with its rank and why
+        "fit": compiled.fit.as_data() if compiled.fit is not None else None,
+        # a book larger than any known window (exit 0, but said): what --fit is for
+        "oversize": compiled.oversize,
     }
     return json.dumps(result, indent=2, ensure_ascii=False)
 

@@ -1,0 +1,63 @@
+"""Compiling under --fit or --compress: collect every candidate, shape, compile (the pipeline)."""
+
+from __future__ import annotations
+
+from ..book.analysis import AnalysisCache
+from ..book.fit import compress_all, fit, scan, summary_blocks
+from ..book.pipeline import compile_book
+from ..book.rank import Evidence
+from ..collect.changes import changed_files
+from ..collect.manifest import Entry
+from ..collect.sources import collect, default_entries
+from ..config import cache_dir
+from ..errors import UsageProblem
+from .fit_options import model_budget
+
+
+_BATCH = 256  # files read, counted and analysed at a time; only their metadata is kept
+
+
+def _batches(ws, entries):
+    for start in range(0, len(entries), _BATCH):
+        yield collect(ws, entries[start : start + _BATCH])
+
+
+def _loader(ws):
+    """Read chosen files again (explicitly: the scan already decided they belong)."""
+    def load(paths):
+        col = collect(ws, [Entry(p, "path", origin="cli") for p in paths])
+        return {s.path: s.text for s in col.sources if s.path}
+    return load
+
+
+def fit_budget(params: dict) -> int | None:
+    return model_budget(params.get("model"))
+
+
+def compile_shaped(ws, counter, req, params: dict, budget: int | None, exclude: list[str], progress):
+    """The book under --fit (every tracked file a candidate) or --compress (the selection as signatures)."""
+    memo = AnalysisCache(cache_dir())
+    if params.get("fit"):
+        if budget is None:
+            raise UsageProblem("--fit needs a budget to fill",
+                               hint="Give --budget N, --model NAME, or set [tool.prompt-foo] budget.")
+        listed = frozenset(e.text for e in req.entries if e.kind == "path" and e.origin in ("manifest", "cli"))
+        known = {e.text for e in req.entries}
+        extra, skipped = default_entries(ws, exclude)
+        req.entries = [*req.entries, *(e for e in extra if e.text not in known)]
+        had = set(req.skipped)
+        req.skipped = [*req.skipped, *(s for s in skipped if s not in had)]
+        scanned = scan(_batches(ws, req.entries), counter, memo)
+        now, recent = changed_files(ws.root, ws.in_git)
+        evidence = Evidence(manifest=listed, changed_now=now, changed_recent=recent)
+
+        def compile_with(shaped, blocks):
+            return compile_book(ws, counter, req, progress, col=shaped, fit_blocks=blocks)
+
+        compiled, report = fit(scanned, counter, _loader(ws), req.prompt, evidence, budget, compile_with)
+    else:
+        shaped, report = compress_all(scan(_batches(ws, req.entries), counter, memo), counter, _loader(ws))
+        compiled = compile_book(ws, counter, req, progress, col=shaped, fit_blocks=summary_blocks(report))
+    memo.save()
+    compiled.fit = report
+    return compiled
