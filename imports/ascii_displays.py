@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import binascii
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
 from .errors import SealDrift
+from .atomic import write_atomic
 from .seal_art import ART
 
 LEDGER_PATH = Path(__file__).with_name("seals.json")
@@ -337,11 +336,4 @@ def plan_reledger(name: str) -> Reledger:
 
 def write_ledger(text: str, path: Path = LEDGER_PATH) -> None:
     """Replace the ledger atomically (a temp file in the same folder, then os.replace)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".seals-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text, make_parents=False)

