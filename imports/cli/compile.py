@@ -12,7 +12,7 @@ import click
 from .. import __version__
 from ..errors import EXIT_CODES_HELP, PromptFooError, UsageProblem
 from ..printable import clean_text, without_home
-from .common import reports_errors
+from .common import reports_errors, see_also
 from .seals import seal_options
 from .story import story_options
 
@@ -45,7 +45,7 @@ def _command_line(argv: list[str], root: Path) -> str:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-               epilog=EXIT_CODES_HELP)
+               epilog=EXIT_CODES_HELP + "\n\n" + see_also("prompt-foo"))
 @click.argument("prompt", required=False)
 @click.option("-o", "--output", metavar="FILE", help="Write the book to FILE (atomically); '-' for stdout.")
 @click.option("--no-clipboard", is_flag=True, help="Do not copy the book to the clipboard.")

@@ -12,7 +12,7 @@ import click
 from .. import __version__
 from .. import atomic
 from ..errors import EXIT_CODES_HELP, PromptFooError, UsageProblem
-from .common import reports_errors
+from .common import reports_errors, see_also
 
 
 class ReleaseRefused(PromptFooError):
@@ -68,7 +68,7 @@ def make_plan(root: Path, config, *, version: str | None, bump_part: str | None)
                              "([tool.prompt-foo.release] version_source)")
     current = read_version(src.rule, text, src.path)
     if version is not None:
-        check_semver(version, "--version")
+        check_semver(version, "--set-version")
     new = version or (bump(current, bump_part) if bump_part else current)
     plan = Plan(current, new)
     for vf in (src, *config.followers):
@@ -152,16 +152,16 @@ def _bullets(lines: list[str]) -> str:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-               epilog=EXIT_CODES_HELP)
+               epilog=EXIT_CODES_HELP + "\n\n" + see_also("foo-release"))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 listing every stale stamp and version.")
 @click.option("--dry-run", is_flag=True, help="Print the unified diff of what would change; write nothing.")
-@click.option("--version", "version", metavar="X.Y.Z", help="Set this version in the source and every follower.")
+@click.option("--set-version", "set_version", metavar="X.Y.Z", help="Set this version in the source and every follower.")
 @click.option("--bump", type=click.Choice(["major", "minor", "patch"]), help="Bump the version.")
 @click.option("--commit", is_flag=True, help="Commit exactly the changed files, naming the version.")
 @click.option("--tag", is_flag=True, help="Add an annotated tag for the version (an existing one is refused).")
-@click.version_option(__version__, "-V", prog_name="foo-release")
+@click.version_option(__version__, "-V", "--version", prog_name="foo-release")
 @reports_errors
-def main(check, dry_run, version, bump, commit, tag):
+def main(check, dry_run, set_version, bump, commit, tag):
     """Stamp the canonical seals and sync the version across the repository, as configured in
     [tool.prompt-foo.release] of pyproject.toml. Every seal is asserted first; the tree must be
     clean apart from the files this step writes; all changes are computed, then written at once.
@@ -176,8 +176,9 @@ def main(check, dry_run, version, bump, commit, tag):
     from ..config import open_workspace
     from ..release.config import load_release_config
 
+    version = set_version  # the name --version now belongs to "print the version"
     if version and bump:
-        raise UsageProblem("--version and --bump: give one or the other")
+        raise UsageProblem("--set-version and --bump: give one or the other")
     if check and (dry_run or version or bump or commit or tag):
         raise UsageProblem("--check changes nothing; it cannot be combined with other options")
     ws = open_workspace()
@@ -198,7 +199,7 @@ def main(check, dry_run, version, bump, commit, tag):
     if (version or bump) and plan.drift:
         raise ReleaseRefused("followers disagree with the version source before the bump:\n"
                              + _bullets(plan.drift),
-                             hint="Run foo-release without --bump/--version to sync them first.")
+                             hint="Run foo-release without --bump/--set-version to sync them first.")
     tag_name = f"{config.tag_prefix}{plan.new_version}"
     repo = _repo(ws) if (not dry_run or commit or tag) else None
     if tag:

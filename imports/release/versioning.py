@@ -100,10 +100,10 @@ def bump(version: str, part: str) -> str:
     m = _SEMVER.fullmatch(version)
     if not m:  # a pre-release such as 1.2.3rc1: which number comes next is the user's call
         base = re.match(r"\d+\.\d+\.\d+", version)
-        example = f" (for example --version {base[0]})" if base else ""
+        example = f" (for example --set-version {base[0]})" if base else ""
         raise UsageProblem(f"--bump {part}: the current version {version!r} is not a version "
                            "of the form X.Y.Z",
-                           hint=f"Name the release with --version X.Y.Z{example}.")
+                           hint=f"Name the release with --set-version X.Y.Z{example}.")
     major, minor, patch = int(m[1]), int(m[2]), int(m[3])
     if part == "major":
         return f"{major + 1}.0.0"
