@@ -16,7 +16,7 @@
         ps.click ps.rich ps.gitpython ps.tiktoken ps.xxhash
         ps.pyyaml ps.pathspec ps.jupytext ps.tomlkit
       ];
-      testDeps = ps: [ ps.pytest ps.hypothesis ];
+      testDeps = ps: [ ps.pytest ps.hypothesis ps.build ps.setuptools ];
 
       # The clipboard tools imports/clipboard.py drives (pbcopy ships with macOS).
       clipboardTools = pkgs: pkgs.lib.optionals pkgs.stdenv.isLinux [ pkgs.wl-clipboard pkgs.xclip pkgs.xsel ];
@@ -25,7 +25,7 @@
         ++ pkgs.lib.optionals pkgs.stdenv.isLinux [ (pkgs.xvfb or pkgs.xorg.xorgserver) ];
 
       package = pkgs: pkgs.python3Packages.buildPythonApplication {
-        pname = "prompt-foo";
+        pname = "prompt-foo-loom";
         inherit version;
         pyproject = true;
         src = ./.;

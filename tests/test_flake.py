@@ -28,7 +28,7 @@ let
     buildPythonApplication = a: drv a.pname a;
   } // builtins.listToAttrs (map (n: { name = n; value = drv n { }; }) [
     "click" "rich" "gitpython" "tiktoken" "xxhash" "pyyaml" "pathspec" "jupytext" "tomlkit"
-    "pytest" "hypothesis" "setuptools" ]);
+    "pytest" "hypothesis" "setuptools" "build" "platformdirs" ]);
   pkgsFor = system: {
     lib = {
       genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
@@ -94,16 +94,16 @@ def test_flake_version_follows_the_package():
 def test_flake_outputs_an_app_per_command_and_a_complete_dev_shell():
     found = evaluate()
     assert found["apps"] == {
-        name: {"type": "app", "program": f"/nix/store/stub-prompt-foo/bin/{target}"}
+        name: {"type": "app", "program": f"/nix/store/stub-prompt-foo-loom/bin/{target}"}
         for name, target in [("default", "prompt-foo"), ("prompt-foo", "prompt-foo"),
                              ("foo-apply", "foo-apply"), ("foo-release", "foo-release")]
     }
     assert found["package"] == {
-        "pname": "prompt-foo", "version": flake_version(),
+        "pname": "prompt-foo-loom", "version": flake_version(),
         "dependencies": ["click", "rich", "gitpython", "tiktoken", "xxhash",
                          "pyyaml", "pathspec", "jupytext", "tomlkit"],
     }
-    assert found["pythonEnv"] == found["package"]["dependencies"] + ["pytest", "hypothesis"]
+    assert found["pythonEnv"] == found["package"]["dependencies"] + ["pytest", "hypothesis", "build", "setuptools"]
     assert found["linuxShell"] == ["python-env", "wl-clipboard", "xclip", "xsel", "git", "neovim",
                                    "nix", "xvfb"]
     assert found["darwinShell"] == ["python-env", "git", "neovim", "nix"]
