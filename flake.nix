@@ -14,7 +14,7 @@
       # The o200k_base and cl100k_base vocabularies ship inside the package (imports/vocab).
       runtimeDeps = pkgs: ps: [
         ps.click ps.rich ps.gitpython ps.tiktoken ps.xxhash
-        ps.pyyaml ps.pathspec ps.jupytext ps.tomlkit
+        ps.pyyaml ps.pathspec ps.tomlkit ps.platformdirs ps.jupytext
       ];
       testDeps = ps: [ ps.pytest ps.hypothesis ps.build ps.setuptools ];
 

@@ -65,11 +65,10 @@ def open_workspace(start: Path | None = None) -> Workspace:
 
 def cache_dir() -> Path:
     """The per-user cache folder (created on demand by writers)."""
+    from .userconf import user_dir
+
     explicit = os.environ.get("PROMPT_FOO_CACHE")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "prompt-foo"
+    return Path(explicit) if explicit else user_dir("cache")
 
 
 def git_dir(root: Path) -> Path | None:

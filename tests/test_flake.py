@@ -101,7 +101,7 @@ def test_flake_outputs_an_app_per_command_and_a_complete_dev_shell():
     assert found["package"] == {
         "pname": "prompt-foo-loom", "version": flake_version(),
         "dependencies": ["click", "rich", "gitpython", "tiktoken", "xxhash",
-                         "pyyaml", "pathspec", "jupytext", "tomlkit"],
+                         "pyyaml", "pathspec", "tomlkit", "platformdirs", "jupytext"],
     }
     assert found["pythonEnv"] == found["package"]["dependencies"] + ["pytest", "hypothesis", "build", "setuptools"]
     assert found["linuxShell"] == ["python-env", "wl-clipboard", "xclip", "xsel", "git", "neovim",

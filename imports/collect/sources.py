@@ -230,10 +230,15 @@ class _Reader:
                                        tuple(flags), rel))
 
     def notebook(self, entry, label, rel, data: bytes, flags: list[str]) -> bool:
-        from .notebooks import NotebookError, render_notebook  # lazy: jupytext is slow to import
+        from .notebooks import NotebookError, NotebookSupportMissing, render_notebook  # lazy: jupytext is slow
 
         try:
             rendered = render_notebook(data.decode("utf-8", "replace"))
+        except NotebookSupportMissing:
+            self.note(entry, f"{label}: notebooks need jupytext, which is not installed; included as raw JSON "
+                             "(install it with: pipx install 'prompt-foo-loom[notebooks]' or pip install jupytext)")
+            flags.append("jupytext not installed; raw JSON")
+            return False
         except NotebookError as exc:
             self.note(entry, f"{label}: not a readable notebook ({exc}); included as raw text")
             flags.append("not a readable notebook; raw text")
