@@ -19,7 +19,7 @@ from .story import gather_story
 
 def _entries(ws, chop, args, files, exclude, notes):
     """Manifest entries, plus command-line files; the whole repository when neither exists."""
-    manifest = read_manifest(ws.root, chop or _chop_setting(ws) or DEFAULT_CHOP, args)
+    manifest = read_manifest(ws.root, chop or ws.setting("chop") or DEFAULT_CHOP, args)
     extra = cli_entries(ws, files)
     if manifest is not None:
         notes.extend(manifest.notes)
@@ -45,10 +45,10 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     except FileNotFoundError:  # the shell's current folder was deleted under it
         raise PromptFooError("the current folder no longer exists",
                              hint="cd to an existing folder and run again.") from None
-    budget = budget or _budget(ws)  # settings are checked before any work, so a typo costs nothing
+    budget = budget or ws.setting("budget")  # settings are checked before any work, so a typo costs nothing
     exclude = _globs(ws, "exclude") + _valid_globs(exclude, "--exclude")  # the command line wins
     allow_globs = list(allow_secrets) + _globs(ws, "allow_secrets")
-    notes: list[Note] = []
+    notes: list[Note] = [Note(w, "warn") for w in getattr(ws.settings, "warnings", [])]
     if not ws.in_git:
         notes.append(Note(f"not inside a git repository: working on {ws.root}", "warn"))
     counter = open_counter(encoding or ws.setting("encoding"), cache_dir())
@@ -89,29 +89,9 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     show_result(console, compiled, emitted, allowed, quiet=quiet, verbose=verbose)
 
 
-def _chop_setting(ws) -> str | None:
-    """[tool.prompt-foo] chop (DESIGN.md's configuration); --chop overrides it."""
-    value = ws.setting("chop")
-    if value is not None and (not isinstance(value, str) or not value.isidentifier()):
-        raise UsageProblem(f"[tool.prompt-foo] chop = {value!r} in {ws.root.name}/pyproject.toml: "
-                           "expected the name of a chop in foo_files.py, e.g. chop = \"AI_PHOOEY_CHOP\"")
-    return value
-
-
-def _budget(ws) -> int | None:
-    value = ws.setting("budget")
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        raise UsageProblem(f"[tool.prompt-foo] budget = {value!r} in {ws.root.name}/pyproject.toml: "
-                           "expected a whole number of tokens, at least 1")
-    return value
-
-
 def _globs(ws, key: str) -> list[str]:
-    value = ws.setting(key) or []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise UsageProblem(f"[tool.prompt-foo] {key} = {value!r} in {ws.root.name}/pyproject.toml: "
-                           f'expected a list of glob strings, e.g. {key} = ["docs/legacy/**"]')
-    return _valid_globs(value, f"[tool.prompt-foo] {key}")
+    """A glob-list setting (its shape checked by settings.py), each glob compiled now."""
+    return _valid_globs(ws.setting(key) or [], f"[tool.prompt-foo] {key}")
 
 
 def _valid_globs(patterns: list[str], where: str) -> list[str]:

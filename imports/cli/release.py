@@ -182,6 +182,8 @@ def main(check, dry_run, set_version, bump, commit, tag):
     if check and (dry_run or version or bump or commit or tag):
         raise UsageProblem("--check changes nothing; it cannot be combined with other options")
     ws = open_workspace()
+    for warning in getattr(ws.settings, "warnings", []):
+        click.echo(f"foo-release: warning: {warning}", err=True)
     config = load_release_config(ws.settings)
     for name in sorted(FIGURATE_REGISTRY):
         assert_figurate_seal(name)  # SealDrift (exit 4) before anything else happens

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from .commands import DEFAULT_TIMEOUT, CommandInputMissing, expand_file_refs, run_command
 from ..config import Workspace
-from ..errors import UsageProblem
 from .manifest import MANIFEST_NAME, Entry, entry_kind
 from ..model import Collection, Note, Skipped, Source
 from ..printable import shown_path, without_home
@@ -83,10 +82,7 @@ def collect(ws: Workspace, entries: list[Entry], *, command_timeout: float | Non
 
 
 def _seconds(ws: Workspace, key: str, default: float | None) -> float | None:
-    value = ws.setting(key, default)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
-        raise UsageProblem(f"[tool.prompt-foo] {key} = {value!r}: expected a positive number of seconds")
-    return value
+    return ws.setting(key, default)  # a positive number: checked by settings.py
 
 
 class _Reader:
