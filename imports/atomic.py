@@ -42,6 +42,11 @@ def stage(path: Path, data: str | bytes, *, mode: int | None = None, durable: bo
     return tmp
 
 
+def publish(tmp: str, path: Path) -> None:
+    """Rename a staged temp file over ``path`` (for writers that stage several files first)."""
+    os.replace(tmp, path)
+
+
 def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None, durable: bool = False,
                  make_parents: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically (str is written as UTF-8, newlines as given)."""
@@ -50,7 +55,7 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None, dura
         path.parent.mkdir(parents=True, exist_ok=True)
     tmp = stage(path, data, mode=mode, durable=durable)
     try:
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

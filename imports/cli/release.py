@@ -136,7 +136,7 @@ def write_all(root: Path, plan: Plan) -> None:
         done = []
         try:
             for rel, tmp in temps.items():
-                os.replace(tmp, root / rel)
+                atomic.publish(tmp, root / rel)
                 done.append(rel)
         except OSError:
             for rel in done:
