@@ -14,9 +14,9 @@
       # The o200k_base and cl100k_base vocabularies ship inside the package (imports/vocab).
       runtimeDeps = pkgs: ps: [
         ps.click ps.rich ps.gitpython ps.tiktoken ps.xxhash
-        ps.pyyaml ps.pathspec ps.tomlkit ps.platformdirs ps.jupytext
+        ps.pyyaml ps.pathspec ps.tomlkit ps.packaging ps.platformdirs ps.jupytext
       ];
-      testDeps = ps: [ ps.pytest ps.hypothesis ps.build ps.setuptools ];
+      testDeps = ps: [ ps.pytest ps.hypothesis ps.pre-commit ps.build ps.setuptools ];
 
       # The clipboard tools imports/clipboard.py drives (pbcopy ships with macOS).
       clipboardTools = pkgs: pkgs.lib.optionals pkgs.stdenv.isLinux [ pkgs.wl-clipboard pkgs.xclip pkgs.xsel ];

@@ -57,6 +57,7 @@ class Seal:
     name: str
     meaning: str
     source: str  # art with colour markup and placeholders
+    line: int | None = None  # the art file's line holding the art's first line, when known
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,21 @@ class SealCheck:
 FIGURATE_REGISTRY: dict[str, Seal] = {
     name: Seal(name, entry["meaning"], entry["art"]) for name, entry in ART.items()
 }
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """One art file and the ledger that vouches for it: the built-in seals, or a project's own."""
+
+    seals: dict[str, Seal]
+    art_path: Path
+    ledger_path: Path
+    art_shown: str  # how messages name the art file
+    ledger_shown: str  # how messages name the ledger
+    project: bool = False
+
+
+BUILTIN = Shelf(FIGURATE_REGISTRY, ART_MODULE, LEDGER_PATH, "imports/seal_art.py", LEDGER_PATH.name)
 
 
 # -- rendering -------------------------------------------------------------------------
@@ -202,8 +218,10 @@ def make_visible(line: str) -> str:
     return "|" + "".join(out) + "<SP>" * (len(line) - len(body)) + "|"
 
 
-def drift_report(name: str, ai: str, entry: LedgerEntry) -> str:
-    """Empty when ``ai`` matches ``entry``; else expected/actual CRC, shape and each bad line."""
+def drift_report(name: str, ai: str, entry: LedgerEntry, where: tuple[str, int] | None = None) -> str:
+    """Empty when ``ai`` matches ``entry``; else expected/actual CRC, shape and each bad line.
+
+    ``where`` (art file, line of the art's first line) adds each bad line's place in the file."""
     actual = shape(ai)
     if actual == entry:
         return ""
@@ -214,6 +232,9 @@ def drift_report(name: str, ai: str, entry: LedgerEntry) -> str:
     lines = ai.split("\n")
     # Align line CRCs so a deleted or inserted line names itself instead of shifting the rest.
     sm = SequenceMatcher(a=entry.line_crcs, b=actual.line_crcs, autojunk=False)
+    def at(j: int) -> str:  # art line j (0-based) as `line N`, with its file:line when known
+        return f"line {j + 1}" + (f" ({where[0]}:{where[1] + j})" if where else "")
+
     for op, a1, a2, b1, b2 in sm.get_opcodes():
         if op == "equal":
             continue
@@ -223,7 +244,7 @@ def drift_report(name: str, ai: str, entry: LedgerEntry) -> str:
                 out.append(f"  line {i + 1}: missing{blank}")
         for j in range(b1, b2):
             kind = "changed" if j - b1 < a2 - a1 else "added"
-            out.append(f"  line {j + 1}: {kind}: {make_visible(lines[j])}")
+            out.append(f"  {at(j)}: {kind}: {make_visible(lines[j])}")
     if len(out) == 3:
         out.append("  (the ledger entry is inconsistent with itself; re-ledger deliberately)")
     return "\n".join(out)
@@ -234,51 +255,79 @@ def check_text(name: str, ai: str, entry: LedgerEntry) -> SealCheck:
     return SealCheck(name, entry.crc, crc32(ai), drift_report(name, ai, entry))
 
 
-def _seal(name: str) -> Seal:
+def _seal(name: str, shelf: Shelf = BUILTIN) -> Seal:
     try:
-        return FIGURATE_REGISTRY[name]
+        return shelf.seals[name]
     except KeyError:
-        known = ", ".join(sorted(FIGURATE_REGISTRY))
+        known = ", ".join(sorted(shelf.seals))
         raise UnknownSeal(f"no seal named {name!r} (known: {known})") from None
 
 
-def figurate(name: str, *, ledger: dict[str, LedgerEntry] | None = None) -> FigurateResult:
+def _where(shelf: Shelf, seal: Seal) -> tuple[str, int] | None:
+    return (shelf.art_shown, seal.line) if seal.line is not None else None
+
+
+def _render_seal(shelf: Shelf, seal: Seal):
+    try:
+        return render(seal.source)
+    except BrokenArt as exc:  # name the file: a project's art can be anywhere in its tree
+        if not shelf.project:
+            raise
+        raise BrokenArt(f"{shelf.art_shown}, seal {seal.name!r} (art from line {seal.line}): "
+                        f"{exc.message}") from None
+
+
+def _shelf_ledger(shelf: Shelf) -> dict[str, LedgerEntry]:
+    # A project's first seal has no ledger yet: that is "no ledger entry", not an unreadable file.
+    if shelf.project and not shelf.ledger_path.exists():
+        return {}
+    return load_ledger(shelf.ledger_path)
+
+
+def figurate(name: str, *, ledger: dict[str, LedgerEntry] | None = None,
+             shelf: Shelf = BUILTIN) -> FigurateResult:
     """Both renderings of a seal and whether they drifted (unknown or unledgered: an error)."""
-    seal = _seal(name)
-    human, ai = render(seal.source)
-    entries = load_ledger() if ledger is None else ledger
+    seal = _seal(name, shelf)
+    human, ai = _render_seal(shelf, seal)
+    entries = _shelf_ledger(shelf) if ledger is None else ledger
     if name not in entries:
-        raise SealDrift(f"seal {name!r} has no ledger entry in {LEDGER_PATH.name}",
+        raise SealDrift(f"seal {name!r} has no ledger entry in {shelf.ledger_shown}",
                         hint=f"Ledger it deliberately: prompt-foo --reledger {name}")
     return FigurateResult(name, seal.meaning, human, ai, crc32(ai), shape(ai) != entries[name])
 
 
-def assert_figurate_seal(name: str) -> FigurateResult:
+def assert_figurate_seal(name: str, shelf: Shelf = BUILTIN) -> FigurateResult:
     """The seal, or SealDrift (exit 4) with a line-by-line report; unknown names are errors."""
-    result = figurate(name)
+    ledger = _shelf_ledger(shelf)
+    result = figurate(name, ledger=ledger, shelf=shelf)
     if result.drift:
-        report = drift_report(name, result.ai, load_ledger()[name])
+        report = drift_report(name, result.ai, ledger[name], _where(shelf, shelf.seals[name]))
+        if shelf.project:
+            report += f"\n  art: {shelf.art_shown}; ledger: {shelf.ledger_shown}"
         raise SealDrift(report, hint=f"If the change is intended: prompt-foo --reledger {name} "
                                      "(shows before/after art). Otherwise restore the art.")
     return result
 
 
-def check_all_seals() -> list[SealCheck]:
-    """Every registered seal checked, plus ledger entries that name no seal (as failures)."""
-    ledger = load_ledger()
+def check_all_seals(shelf: Shelf = BUILTIN, names=None) -> list[SealCheck]:
+    """The shelf's seals (or only ``names``) checked, plus ledger entries that name no seal."""
+    ledger = _shelf_ledger(shelf)
     checks = []
-    for name in sorted(FIGURATE_REGISTRY):
+    for name in sorted(shelf.seals if names is None else names):
         try:
-            ai = render(FIGURATE_REGISTRY[name].source)[1]
+            ai = _render_seal(shelf, shelf.seals[name])[1]
         except BrokenArt as exc:
             checks.append(SealCheck(name, ledger[name].crc if name in ledger else None, None,
                                     f"seal {name!r}: its art source is broken: {exc.message}"))
             continue
         if name in ledger:
-            checks.append(check_text(name, ai, ledger[name]))
+            checks.append(SealCheck(name, ledger[name].crc, crc32(ai),
+                                    drift_report(name, ai, ledger[name], _where(shelf, shelf.seals[name]))))
         else:
-            checks.append(SealCheck(name, None, crc32(ai), "no ledger entry"))
-    for name in sorted(set(ledger) - set(FIGURATE_REGISTRY)):
+            checks.append(SealCheck(name, None, crc32(ai),
+                                    f"seal {name!r}: no ledger entry in {shelf.ledger_shown} "
+                                    f"(prompt-foo --reledger {name})"))
+    for name in sorted(set(ledger) - set(shelf.seals) if names is None else ()):
         checks.append(SealCheck(name, ledger[name].crc, None, "ledger entry for a seal that does not exist"))
     return checks
 
@@ -299,15 +348,15 @@ class Reledger:
         return self.before != self.after
 
 
-def _art_at_head(name: str) -> str | None:
+def _art_at_head(name: str, shelf: Shelf = BUILTIN) -> str | None:
     """The seal's plain rendering as committed at HEAD, read with ast (never executed)."""
     import ast
 
     import git
 
     try:
-        repo = git.Repo(ART_MODULE.parent, search_parent_directories=True)
-        rel = ART_MODULE.resolve().relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
+        repo = git.Repo(shelf.art_path.parent, search_parent_directories=True)
+        rel = shelf.art_path.resolve().relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
         old = repo.git.show(f"HEAD:{rel}")
         for node in ast.parse(old).body:
             if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "ART":
@@ -317,16 +366,18 @@ def _art_at_head(name: str) -> str | None:
     return None
 
 
-def plan_reledger(name: str) -> Reledger:
+def plan_reledger(name: str, shelf: Shelf = BUILTIN) -> Reledger:
     """Before/after CRCs and art for one seal, and the ledger text that records the new art."""
-    seal = _seal(name)
-    after_art = render(seal.source)[1]
+    seal = _seal(name, shelf)
+    after_art = _render_seal(shelf, seal)[1]
     try:
-        ledger = load_ledger()
+        ledger = _shelf_ledger(shelf)
     except SealDrift:
+        if shelf.project:  # never overwrite a project's unreadable ledger and lose its entries
+            raise
         ledger = {}
     before = ledger.get(name)
-    old_art = _art_at_head(name) if before else None
+    old_art = _art_at_head(name, shelf) if before else None
     if old_art is not None and shape(old_art) != before:
         old_art = None
     after = shape(after_art)

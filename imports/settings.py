@@ -63,6 +63,7 @@ KEYS: dict[str, Key] = {
     "command_timeout": Key(_seconds, "a positive number of seconds"),
     "url_timeout": Key(_seconds, "a positive number of seconds"),
     "release": Key(_table, "a table, [tool.prompt-foo.release] (see README: Releasing)"),
+    "seals": Key(_table, "a table, [tool.prompt-foo.seals] (see README: Seals)"),
 }
 
 

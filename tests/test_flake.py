@@ -28,7 +28,7 @@ let
     buildPythonApplication = a: drv a.pname a;
   } // builtins.listToAttrs (map (n: { name = n; value = drv n { }; }) [
     "click" "rich" "gitpython" "tiktoken" "xxhash" "pyyaml" "pathspec" "jupytext" "tomlkit"
-    "pytest" "hypothesis" "setuptools" "build" "platformdirs" ]);
+    "pytest" "hypothesis" "setuptools" "packaging" "pre-commit" "build" "platformdirs" ]);
   pkgsFor = system: {
     lib = {
       genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
@@ -101,9 +101,10 @@ def test_flake_outputs_an_app_per_command_and_a_complete_dev_shell():
     assert found["package"] == {
         "pname": "prompt-foo-loom", "version": flake_version(),
         "dependencies": ["click", "rich", "gitpython", "tiktoken", "xxhash",
-                         "pyyaml", "pathspec", "tomlkit", "platformdirs", "jupytext"],
+                         "pyyaml", "pathspec", "tomlkit", "packaging", "platformdirs", "jupytext"],
     }
-    assert found["pythonEnv"] == found["package"]["dependencies"] + ["pytest", "hypothesis", "build", "setuptools"]
+    assert found["pythonEnv"] == found["package"]["dependencies"] + ["pytest", "hypothesis", "pre-commit", "build",
+                                                                     "setuptools"]
     assert found["linuxShell"] == ["python-env", "wl-clipboard", "xclip", "xsel", "git", "neovim",
                                    "nix", "xvfb"]
     assert found["darwinShell"] == ["python-env", "git", "neovim", "nix"]

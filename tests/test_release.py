@@ -46,9 +46,9 @@ def test_bump(part, after):
     assert bump("1.2.3", part) == after
 
 
-def test_bump_needs_x_y_z():
-    with pytest.raises(UsageProblem, match="'1.2' is not a version of the form X.Y.Z"):
-        bump("1.2", "patch")
+def test_bump_needs_a_pep_440_version():
+    with pytest.raises(UsageProblem, match="'1.2-x' is not a PEP 440 version"):
+        bump("1.2-x", "patch")
 
 
 def test_markdown_stamp_fences_the_art_longer_than_its_backticks_and_is_idempotent():
@@ -112,7 +112,7 @@ def test_config_is_read_with_rules_inferred_or_given():
     ({"version_source": "../p.py"}, "version_source: '../p.py' must be relative"),
     ({"version_source": "a.py", "followers": "b.py"}, "followers: expected a list"),
     ({"version_source": "a.py", "followers": ["b.py", {"path": "c", "rule": "perl"}]},
-     "followers[1].rule: 'perl' is not one of nix, pyproject, python, shell"),
+     "followers[1].rule: 'perl' is not one of nix, pattern, pyproject, python, setupcfg, shell"),
     ({"version_source": "a.py", "followers": ["a.py"]}, "followers[0]: 'a.py' is listed twice"),
     ({"version_source": "a.py", "stamps": {"README.md": "black_rabbit"}},
      "stamps.'README.md': no seal named 'black_rabbit'"),

@@ -192,7 +192,7 @@ def test_an_existing_tag_is_refused_not_moved(repo):
 @pytest.mark.parametrize("args,message", [
     (["--check", "--bump", "patch"], "--check changes nothing"),
     (["--set-version", "1.0.0", "--bump", "patch"], "give one or the other"),
-    (["--set-version", "1.0"], "--set-version: '1.0' is not a version of the form X.Y.Z"),
+    (["--set-version", "1.0-"], "--set-version: '1.0-' is not a PEP 440 version"),
 ])
 def test_usage_errors_exit_2(repo, args, message):
     r = run_cli("release.py", *args, cwd=repo.root)

@@ -22,14 +22,14 @@ def test_crlf_shell_follower_is_read_and_bumped_keeping_its_line_ends(repo):
     assert (repo.root / "install.sh").read_bytes() == want
 
 
-@pytest.mark.parametrize("garbage", ["1.2.4\n", "1.2.4\r\n", " 1.2.4", "1.2.4 ", "v1.2.4", "1.2",
-                                     "1.2.4.5", ""])
+@pytest.mark.parametrize("garbage", ["1.2.4\n", "1.2.4\r\n", " 1.2.4", "1.2.4 ", "v1.2.4", "1.2-",
+                                     "1.2.4+local", ""])
 def test_version_garbage_is_a_usage_error_and_writes_nothing(repo, garbage):
     # `$` in the X.Y.Z pattern matched before a final newline: "1.2.4\n" went into every file.
     before = snapshot(repo)
     r = run_cli("release.py", "--set-version", garbage, cwd=repo.root)
     assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    assert "is not a version of the form X.Y.Z" in r.stderr
+    assert "is not a PEP 440 version" in r.stderr or "local versions are not for release" in r.stderr
     assert snapshot(repo) == before
 
 
@@ -141,9 +141,10 @@ def test_bump_from_a_pre_release_says_what_to_do_and_writes_nothing(repo):
     before = snapshot(repo)
     r = run_cli("release.py", "--bump", "patch", cwd=repo.root)
     assert r.returncode == 2, (r.stdout, r.stderr)
-    assert r.stderr == ("foo-release: usage error: --bump patch: the current version '1.2.3rc1' "
-                        "is not a version of the form X.Y.Z\n"
-                        "Name the release with --set-version X.Y.Z (for example --set-version 1.2.3).\n")
+    assert r.stderr == ("foo-release: usage error: --bump patch: 1.2.3rc1 is a pre-release of 1.2.3: "
+                        "which version follows it is your call\n"
+                        "--bump release gives 1.2.3; --bump pre gives 1.2.3rc2; or name the version "
+                        "with --set-version (for example --set-version 1.2.3)\n")
     assert snapshot(repo) == before
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..ascii_displays import FigurateResult, assert_figurate_seal
+from ..ascii_displays import FigurateResult
 from .render import SECTION_ORDER, Section, body_text, codebase_body, fenced, recapture_body, section
 from ..canary import canary_instruction
 from ..config import Workspace
@@ -24,7 +24,6 @@ from ..tokens import TokenCounter
 from .tree import render_tree
 
 BOOK_HEADER = "# Context book (prompt-foo)\n\n"
-BOOK_SEALS = ("white_rabbit", "player_piano")
 _COUNT_CHUNK = 256
 
 
@@ -52,9 +51,13 @@ class Compiled:
     seals: list[FigurateResult]
 
 
-def assert_seals(names=BOOK_SEALS) -> list[FigurateResult]:
-    """Every seal the book will carry, asserted against the ledger (SealDrift otherwise)."""
-    return [assert_figurate_seal(name) for name in names]
+def assert_seals(ws: Workspace) -> list[FigurateResult]:
+    """Every seal the book will carry (the repository's signature first), asserted against its
+    ledger (SealDrift otherwise)."""
+    from ..project_seals import load_catalogue
+
+    catalogue = load_catalogue(ws.root, ws.settings)
+    return [catalogue.assert_seal(name) for name in catalogue.book_seals()]
 
 
 def count_sources(counter: TokenCounter, texts: list[str],
@@ -84,7 +87,7 @@ def prompt_body(ws: Workspace, seals: dict[str, FigurateResult], intent: str) ->
 
 def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
                  progress: Callable[[int, int], None] | None = None) -> Compiled:
-    seals = assert_seals()
+    seals = assert_seals(ws)
     by_name = {s.name: s for s in seals}
     col = collect(ws, req.entries)
     tokens = count_sources(counter, [body_text(s.text) for s in col.sources], progress)
@@ -95,7 +98,7 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
             if req.tree else None)
     labels = [s.label for s in col.sources]
     static = {
-        "Seal": section("Seal", _seal_block(by_name["white_rabbit"])),
+        "Seal": section("Seal", _seal_block(seals[0])),
         "Story": section("Story", req.story.story and clean_text(req.story.story)),  # post names may not be UTF-8
         "File Tree": section("File Tree", fenced(tree) if tree else None),
         "Articles": section("Articles", req.story.articles and clean_text(req.story.articles)),

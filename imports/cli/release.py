@@ -2,149 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
 from .. import __version__
-from .. import atomic
-from ..errors import EXIT_CODES_HELP, PromptFooError, UsageProblem
+from ..errors import EXIT_CODES_HELP, UsageProblem
+from ..release.plan import Plan, ReleaseRefused, dirty_paths, make_plan, unified_diff, write_all
+from ..release.versioning import BUMPS
 from .common import reports_errors, see_also
-
-
-class ReleaseRefused(PromptFooError):
-    """The release would be wrong or unsafe: exit 1, nothing written."""
-
-
-@dataclass
-class Plan:
-    """Every file's old and new text, computed in memory before anything is written."""
-
-    old_version: str
-    new_version: str
-    originals: dict[str, str] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
-    stale: list[str] = field(default_factory=list)  # what --check reports
-    drift: list[str] = field(default_factory=list)  # followers disagreeing before a bump
-    problems: list[str] = field(default_factory=list)  # refusals: sentinels missing, rules unmatched
-
-    @property
-    def changed(self) -> list[str]:
-        return sorted(p for p in self.texts if self.texts[p] != self.originals[p])
-
-
-def _read(plan: Plan, root: Path, rel: str) -> str | None:
-    if rel not in plan.texts:
-        path = root / rel
-        if path.is_symlink():  # a replace would swap the link for a file, and miss its target
-            plan.problems.append(f"{rel}: is a symbolic link (to {os.readlink(path)}); "
-                                 "name the file itself in [tool.prompt-foo.release]")
-            return None
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            plan.problems.append(f"{rel}: file not found")
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
-            plan.problems.append(f"{rel}: cannot be read as UTF-8 ({exc})")
-            return None
-        plan.originals[rel] = plan.texts[rel] = text
-    return plan.texts[rel]
-
-
-def make_plan(root: Path, config, *, version: str | None, bump_part: str | None) -> Plan:
-    """Versions and stamps as they should be, with what is stale and what is wrong."""
-    from ..ascii_displays import assert_figurate_seal
-    from ..release.stamp import StampProblem, stamp_text
-    from ..release.versioning import VersionRuleError, bump, check_semver, read_version, set_version
-
-    src = config.source
-    text = (root / src.path).read_text(encoding="utf-8") if (root / src.path).is_file() else None
-    if text is None:
-        raise ReleaseRefused(f"the version source {src.path} does not exist "
-                             "([tool.prompt-foo.release] version_source)")
-    current = read_version(src.rule, text, src.path)
-    if version is not None:
-        check_semver(version, "--set-version")
-    new = version or (bump(current, bump_part) if bump_part else current)
-    plan = Plan(current, new)
-    for vf in (src, *config.followers):
-        body = _read(plan, root, vf.path)
-        if body is None:
-            continue
-        try:
-            have = read_version(vf.rule, body, vf.path)
-            if vf is not src and have != current:
-                plan.drift.append(f"{vf.path}: version {have}, but {src.path} says {current}")
-            if have != new:
-                plan.texts[vf.path] = set_version(vf.rule, body, vf.path, new)
-                if vf is not src and version is None and bump_part is None:
-                    plan.stale.append(f"{vf.path}: version {have}, but {src.path} says {current}")
-        except VersionRuleError as exc:
-            plan.problems.append(exc.message)
-    for rel, seals in config.stamps:
-        for name in seals:
-            art = assert_figurate_seal(name).ai  # a drifted seal is never stamped (exit 4)
-            body = _read(plan, root, rel)
-            if body is None:
-                continue
-            try:
-                stamped = stamp_text(body, rel, name, art)
-            except StampProblem as exc:
-                plan.problems.append(exc.message)
-                continue
-            if stamped != body:
-                plan.stale.append(f"{rel}: the {name} stamp is stale")
-                plan.texts[rel] = stamped
-    return plan
-
-
-def unified_diff(plan: Plan) -> str:
-    out = []
-    for rel in plan.changed:
-        out.extend(difflib.unified_diff(plan.originals[rel].splitlines(keepends=True),
-                                        plan.texts[rel].splitlines(keepends=True),
-                                        f"a/{rel}", f"b/{rel}"))
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                   for line in out)
-
-
-def dirty_paths(repo) -> list[str]:
-    """Paths git reports as modified, staged or untracked (porcelain, NUL-separated)."""
-    raw = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all")
-    items, paths = raw.split("\0"), []
-    i = 0
-    while i < len(items):
-        entry = items[i]
-        if entry:
-            paths.append(entry[3:])
-            if entry[0] in "RC":
-                i += 1  # the rename's source path follows
-        i += 1
-    return sorted(set(paths))
-
-
-def write_all(root: Path, plan: Plan) -> None:
-    """Each file to a temp file beside it, then all replaced; a failed replace undoes the rest."""
-    temps: dict[str, str] = {}
-    try:
-        for rel in plan.changed:
-            temps[rel] = atomic.stage(root / rel, plan.texts[rel])
-        done = []
-        try:
-            for rel, tmp in temps.items():
-                atomic.publish(tmp, root / rel)
-                done.append(rel)
-        except OSError:
-            for rel in done:
-                (root / rel).write_bytes(plan.originals[rel].encode("utf-8"))
-            raise
-    finally:
-        for tmp in temps.values():
-            Path(tmp).unlink(missing_ok=True)
 
 
 def _bullets(lines: list[str]) -> str:
@@ -155,13 +21,20 @@ def _bullets(lines: list[str]) -> str:
                epilog=EXIT_CODES_HELP + "\n\n" + see_also("foo-release"))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 listing every stale stamp and version.")
 @click.option("--dry-run", is_flag=True, help="Print the unified diff of what would change; write nothing.")
-@click.option("--set-version", "set_version", metavar="X.Y.Z", help="Set this version in the source and every follower.")
-@click.option("--bump", type=click.Choice(["major", "minor", "patch"]), help="Bump the version.")
+@click.option("--set-version", "set_version", metavar="VERSION",
+              help="Set this PEP 440 version (1.2.3, 3.2.0.dev0, 1.2.3rc1) in the source and every "
+                   "follower.")
+@click.option("--bump", type=click.Choice(list(BUMPS)),
+              help="Bump the version (PEP 440): " + "; ".join(f"{k}: {v}" for k, v in BUMPS.items())
+                   + ". A bump that is your call is refused, naming the ones that apply.")
 @click.option("--commit", is_flag=True, help="Commit exactly the changed files, naming the version.")
+@click.option("-m", "--message", metavar="TEXT",
+              help="The release commit's message (with --commit); {version} and {old_version} are "
+                   "filled in. Default: 'Release {version}: …'.")
 @click.option("--tag", is_flag=True, help="Add an annotated tag for the version (an existing one is refused).")
 @click.version_option(__version__, "-V", "--version", prog_name="foo-release")
 @reports_errors
-def main(check, dry_run, set_version, bump, commit, tag):
+def main(check, dry_run, set_version, bump, commit, tag, message):
     """Stamp the canonical seals and sync the version across the repository, as configured in
     [tool.prompt-foo.release] of pyproject.toml. Every seal is asserted first; the tree must be
     clean apart from the files this step writes; all changes are computed, then written at once.
@@ -171,23 +44,32 @@ def main(check, dry_run, set_version, bump, commit, tag):
       foo-release --check                      # CI / pre-commit: exit 1 if anything is stale
       foo-release --dry-run --bump minor       # show the diff
       foo-release --bump patch --commit --tag  # the release commit and its tag
+      foo-release --bump dev                   # 3.2.0.dev0 -> 3.2.0.dev1
+      foo-release --set-version 2.0.0rc1 --commit -m "Release {version}"
     """
-    from ..ascii_displays import FIGURATE_REGISTRY, assert_figurate_seal
     from ..config import open_workspace
+    from ..project_seals import load_catalogue
     from ..release.config import load_release_config
 
-    version = set_version  # the name --version now belongs to "print the version"
+    version = set_version  # the name --version belongs to "print the version", as on the other two
     if version and bump:
         raise UsageProblem("--set-version and --bump: give one or the other")
-    if check and (dry_run or version or bump or commit or tag):
+    if check and (dry_run or version or bump or commit or tag or message):
         raise UsageProblem("--check changes nothing; it cannot be combined with other options")
+    if message is not None and not commit:
+        raise UsageProblem("-m/--message is the release commit's message: it needs --commit")
+    if message is not None and not message.strip():
+        raise UsageProblem("-m/--message: the commit message is empty")
     ws = open_workspace()
     for warning in getattr(ws.settings, "warnings", []):
         click.echo(f"foo-release: warning: {warning}", err=True)
-    config = load_release_config(ws.settings)
-    for name in sorted(FIGURATE_REGISTRY):
-        assert_figurate_seal(name)  # SealDrift (exit 4) before anything else happens
-    plan = make_plan(ws.root, config, version=version, bump_part=bump)
+    seals = load_catalogue(ws.root, ws.settings)  # the repository's own seals, and the built-in
+    config = load_release_config(ws.settings, seals.names)
+    for name in seals.names:
+        seals.assert_seal(name)  # SealDrift (exit 4) before anything else happens
+    plan = make_plan(ws.root, config, version=version, bump_part=bump, catalogue=seals)
+    for note in plan.notes:
+        click.echo(f"note: {note}", err=True)
     if plan.problems:
         stale = ("\nstale (run foo-release to fix):\n" + _bullets(plan.stale)
                  if check and plan.stale else "")  # --check lists everything it knows
@@ -233,12 +115,17 @@ def main(check, dry_run, set_version, bump, commit, tag):
         raise ReleaseRefused("--commit would also commit changes this step did not make:\n"
                              + _bullets(mixed), hint="Commit or put them aside, then run again.")
     write_all(ws.root, plan)
+    if plan.new_version != plan.old_version:
+        how = f" (--bump {bump})" if bump else ""
+        click.echo(f"version {plan.old_version} -> {plan.new_version}{how}", err=True)
     for rel in plan.changed:
         click.echo(f"wrote {rel}")
     if commit and plan.changed:
         what = (f"version {plan.old_version} -> {plan.new_version}"
                 if plan.new_version != plan.old_version else f"version {plan.new_version}")
-        _commit_or_undo(repo, ws.root, plan, f"Release {plan.new_version}: {what}, stamps refreshed")
+        text = (message.replace("{version}", plan.new_version).replace("{old_version}", plan.old_version)
+                if message is not None else f"Release {plan.new_version}: {what}, stamps refreshed")
+        _commit_or_undo(repo, ws.root, plan, text)
         click.echo(f"committed {len(plan.changed)} files: {repo.head.commit.hexsha[:10]}")
     elif commit:
         click.echo("nothing changed; no commit")

@@ -8,9 +8,7 @@ def show_result(console, compiled, emitted, allowed, *, quiet: bool, verbose: bo
 
     m, facts = compiled.measures, compiled.facts
     if not quiet:
-        for seal in compiled.seals:
-            if seal.name == "white_rabbit":
-                console.print(seal.human)
+        console.print(compiled.seals[0].human)  # the repository's signature seal
         console.print("seals: " + ", ".join(f"{s.name} drift=0" for s in compiled.seals), style="green")
         table = Table(title="context book", show_edge=False, pad_edge=False)
         table.add_column("section")

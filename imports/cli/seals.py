@@ -1,4 +1,7 @@
-"""--check-seals and --reledger for the compile command: eager options that print and exit."""
+"""--check-seals, --reledger and --new-seal for the compile command: eager options that print and exit.
+
+They work on the seals of the repository in the current folder: its own ([tool.prompt-foo.seals])
+and the built-in ones."""
 
 from __future__ import annotations
 
@@ -20,21 +23,31 @@ def _run(fn, *args) -> None:
     sys.exit(code)
 
 
+def catalogue():
+    """The seals of the repository in the current folder (built-in only outside one)."""
+    from ..config import open_workspace
+    from ..project_seals import load_catalogue
+
+    ws = open_workspace()
+    return load_catalogue(ws.root, ws.settings)
+
+
 def check_seals() -> int:
-    """Verify every seal against the ledger; print a table; 0 when all match, else 4."""
+    """Verify the seals against their ledgers; print a table per ledger; 0 when all match, else 4."""
     from rich.table import Table
 
-    from ..ascii_displays import LEDGER_PATH, check_all_seals
-
-    checks = check_all_seals()
     console = stderr_console()
-    table = Table(title=f"seals ({LEDGER_PATH.name})", show_edge=False, pad_edge=False)
-    for col in ("seal", "ledger crc32", "actual crc32", "status"):
-        table.add_column(col)
-    for c in checks:
-        hexed = [f"0x{v:08x}" if v is not None else "-" for v in (c.expected, c.actual)]
-        table.add_row(c.name, *hexed, "drift=0" if c.ok else "[bold red]DRIFT[/]")
-    console.print(table)
+    checks = []
+    for shelf, shelf_checks in catalogue().checks():
+        title = f"{'project ' if shelf.project else ''}seals ({shelf.ledger_shown})"
+        table = Table(title=title, show_edge=False, pad_edge=False)
+        for col in ("seal", "ledger crc32", "actual crc32", "status"):
+            table.add_column(col)
+        for c in shelf_checks:
+            hexed = [f"0x{v:08x}" if v is not None else "-" for v in (c.expected, c.actual)]
+            table.add_row(c.name, *hexed, "drift=0" if c.ok else "[bold red]DRIFT[/]")
+        console.print(table)
+        checks += shelf_checks
     bad = [c for c in checks if not c.ok]
     for c in bad:
         console.print(c.report, markup=False, highlight=False)
@@ -49,10 +62,12 @@ def check_seals() -> int:
 
 def reledger(name: str, yes: bool) -> int:
     """Show the before/after art and CRCs of one seal, then write the ledger once confirmed."""
-    from ..ascii_displays import LEDGER_PATH, UnknownSeal, plan_reledger, write_ledger
+    from ..ascii_displays import UnknownSeal, plan_reledger, write_ledger
 
+    seals = catalogue()
     try:
-        plan = plan_reledger(name)
+        shelf = seals.shelf_of(name)
+        plan = plan_reledger(name, shelf)
     except UnknownSeal as exc:  # a typo on the command line is a usage error, not drift
         raise UsageProblem(f"--reledger: {exc.message}") from None
     console = stderr_console()
@@ -80,8 +95,25 @@ def reledger(name: str, yes: bool) -> int:
         if not click.confirm(f"Record this art as the new {name} seal?", default=False, err=True):
             console.print("not re-ledgered; nothing was written", markup=False)
             return 1
-    write_ledger(plan.text)
-    console.print(f"{LEDGER_PATH.name}: {name} is now crc32=0x{plan.after.crc:08x}", markup=False)
+    shelf.ledger_path.parent.mkdir(parents=True, exist_ok=True)
+    write_ledger(plan.text, shelf.ledger_path)
+    console.print(f"{shelf.ledger_shown}: {name} is now crc32=0x{plan.after.crc:08x}", markup=False)
+    return 0
+
+
+def new_seal(name: str) -> int:
+    """Write a starter entry for seal NAME into the project's art file (the ledger is untouched)."""
+    from ..ascii_displays import write_ledger
+    from ..config import open_workspace
+    from ..project_seals import add_starter
+
+    ws = open_workspace()
+    path, shown, text = add_starter(ws.root, ws.settings, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_ledger(text, path)  # the same atomic replace
+    console = stderr_console()
+    console.print(f"{shown}: added a starter {name} seal; draw it, then record it with "
+                  f"prompt-foo --reledger {name}", markup=False)
     return 0
 
 
@@ -102,6 +134,11 @@ def _yes_callback(ctx, _param, value):
     ctx.meta[_YES] = value
 
 
+def _new_seal_callback(ctx, _param, value):
+    if value and not ctx.resilient_parsing:
+        _run(new_seal, value)
+
+
 def seal_options(fn):
     """Adds the eager --check-seals and --reledger NAME (with --yes) options."""
     # --yes is eager and --reledger is not, so --yes is known whichever comes first.
@@ -109,9 +146,12 @@ def seal_options(fn):
                       callback=_reledger_callback,
                       help="Record seal NAME's current art in the ledger, after showing before/after "
                            "(deliberate: asks, or pass --yes).")(fn)
+    fn = click.option("--new-seal", metavar="NAME", expose_value=False, callback=_new_seal_callback,
+                      help="Add a starter seal NAME to the art file of [tool.prompt-foo.seals].")(fn)
     fn = click.option("--check-seals", is_flag=True, expose_value=False, is_eager=True,
                       callback=_check_callback,
-                      help="Verify every seal against the ledger, print a table, exit 0 or 4.")(fn)
+                      help="Verify the project's seals and the built-in ones its books use against "
+                           "their ledgers, print a table, exit 0 or 4.")(fn)
     fn = click.option("--yes", is_flag=True, expose_value=False, is_eager=True, callback=_yes_callback,
                       help="Confirm --reledger without asking.")(fn)
     return fn

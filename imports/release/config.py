@@ -2,12 +2,13 @@
 
     [tool.prompt-foo.release]
     version_source = "pyproject.toml"                 # or "pkg/__init__.py", or a table
-    followers = ["pkg/__init__.py", "flake.nix", { path = "install.sh", rule = "shell" }]
+    followers = ["pkg/__init__.py", "flake.nix", { path = "install.sh", rule = "shell" },
+                 { path = "docs/conf.py", pattern = 'release = "{version}"' }]
     tag_prefix = "v"                                  # optional
 
     [tool.prompt-foo.release.stamps]
     "README.md" = "white_rabbit"                      # or a list of seal names
-    "install.sh" = "white_rabbit"
+    "install.sh" = "white_rabbit"                     # a project's own seals too
 
 Every problem names the key it came from; nothing here reads anything but pyproject.toml.
 """
@@ -19,7 +20,7 @@ from pathlib import PurePosixPath
 
 from ..ascii_displays import FIGURATE_REGISTRY
 from ..errors import UsageProblem
-from .versioning import RULES, rule_for
+from .versioning import RULES, pattern_regex, rule_for
 
 TABLE = "[tool.prompt-foo.release]"
 KNOWN_KEYS = {"version_source", "followers", "stamps", "tag_prefix"}
@@ -29,6 +30,7 @@ KNOWN_KEYS = {"version_source", "followers", "stamps", "tag_prefix"}
 class VersionFile:
     path: str  # relative to the repository root, with / separators
     rule: str  # a key of versioning.RULES
+    pattern: str | None = None  # for rule "pattern": one line with one {version}
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,23 @@ def _rel_path(key: str, value) -> str:
 
 def _version_file(key: str, value) -> VersionFile:
     if isinstance(value, dict):
-        extra = set(value) - {"path", "rule"}
+        extra = set(value) - {"path", "rule", "pattern"}
         if extra:
-            raise _bad(key, f"unknown keys {sorted(extra)} (allowed: path, rule)")
+            raise _bad(key, f"unknown keys {sorted(extra)} (allowed: path, rule, pattern)")
         path = _rel_path(f"{key}.path", value.get("path"))
         rule = value.get("rule")
+        if "pattern" in value:
+            pattern = value["pattern"]
+            if rule not in (None, "pattern"):
+                raise _bad(key, "give a rule or a pattern, not both")
+            try:
+                pattern_regex(pattern if isinstance(pattern, str) else "")
+            except ValueError:
+                raise _bad(f"{key}.pattern", f"{pattern!r}: expected one line with exactly one "
+                                             "{version}, e.g. 'release = \"{version}\"'") from None
+            return VersionFile(path, "pattern", pattern)
+        if rule == "pattern":
+            raise _bad(key, 'rule "pattern" needs a pattern = \'… {version} …\'')
         if rule is None:
             rule = rule_for(path)
         elif rule not in RULES:
@@ -73,8 +87,11 @@ def _version_file(key: str, value) -> VersionFile:
     return VersionFile(path, rule)
 
 
-def load_release_config(settings: dict) -> ReleaseConfig:
-    """The validated release table of a [tool.prompt-foo] settings dict (UsageProblem if not)."""
+def load_release_config(settings: dict, known_seals=None) -> ReleaseConfig:
+    """The validated release table of a [tool.prompt-foo] settings dict (UsageProblem if not).
+
+    ``known_seals``: the names a stamp may use (the built-in seals when not given)."""
+    known_seals = sorted(FIGURATE_REGISTRY if known_seals is None else known_seals)
     table = settings.get("release")
     if table is None:
         raise UsageProblem(f"pyproject.toml has no {TABLE} table",
@@ -108,10 +125,9 @@ def load_release_config(settings: dict) -> ReleaseConfig:
         names = [seals] if isinstance(seals, str) else seals
         if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
             raise _bad(key, f"expected a seal name or a list of them, got {seals!r}")
-        unknown_seals = [n for n in names if n not in FIGURATE_REGISTRY]
+        unknown_seals = [n for n in names if n not in known_seals]
         if unknown_seals:
-            raise _bad(key, f"no seal named {unknown_seals[0]!r} "
-                            f"(known: {', '.join(sorted(FIGURATE_REGISTRY))})")
+            raise _bad(key, f"no seal named {unknown_seals[0]!r} (known: {', '.join(known_seals)})")
         stamps.append((rel, tuple(names)))
 
     prefix = table.get("tag_prefix", "v")
