@@ -95,7 +95,7 @@ def test_the_sdist_is_the_whole_project(dist):
     for rel in ["LICENSE", "README.md", "install.sh", "flake.nix", "prompt_foo.py", "apply.py", "release.py",
                 "pyproject.toml", "editors/nvim/plugin/prompt_foo.lua", "editors/nvim/lua/prompt_foo/init.lua",
                 "templates/instructions.md", "imports/vocab/o200k_base.tiktoken", "tests/conftest.py",
-                "benchmarks/bench_tokenizers.py"]:
+                "benchmarks/bench_tokenizers.py", ".pre-commit-hooks.yaml"]:
         assert rel in names, rel
     assert not [n for n in names if "__pycache__" in n or n.startswith("benchmarks/.work")]
 
