@@ -26,7 +26,7 @@ def test_an_unknown_key_warns_names_the_nearest_and_the_compile_goes_on(repo):
     repo.commit("start")
     r = run_cli("prompt_foo.py", "--no-clipboard", "-o", "book.md", "hi", cwd=repo.root)
     assert r.returncode == 0, r.stderr
-    assert "[tool.prompt-foo] budjet in repo/pyproject.toml: unknown setting, ignored (did you mean 'budget'?)" in r.stderr
+    assert "[tool.prompt-foo] budjet in repo/pyproject.toml: not a known setting (did you mean 'budget'?)" in r.stderr
     assert (repo.root / "book.md").exists()
 
 
@@ -41,7 +41,7 @@ def test_a_bad_value_fails_the_command_that_uses_it_and_no_other(repo):
     assert not (repo.root / "book.md").exists()
     release = run_cli("release.py", "--check", cwd=repo.root)
     assert (release.returncode, release.stdout) == (0, "release: up to date (version 1.0.0; 0 stamps)\n")
-    assert release.stderr == "foo-release: warning: [tool.prompt-foo] shiny in repo/pyproject.toml: unknown setting, ignored\n"
+    assert release.stderr == "foo-release: warning: [tool.prompt-foo] shiny in repo/pyproject.toml: not a known setting\n"
 
 
 @pytest.mark.parametrize("line,key", [('encoding = "p50k"', "encoding"), ("url_timeout = 0", "url_timeout"),
