@@ -46,7 +46,7 @@ class Collection:
 
 @dataclass
 class StoryParts:
-    """The story-so-far parts of a book (imports/cli/story.py gathers them).
+    """The story-so-far parts of a book (imports/story/gather.py gathers them).
 
     A field left as None means the option was not asked for; the book then carries the
     section's placeholder sentence instead.

@@ -139,7 +139,7 @@ def test_story_body_whole(tmp_path, counter):
     write(folder / "2024-01-03-three.md", "---\ntitle: Three\npermalink: three/\n---\n")
     index = fresh_index(folder, counter)
     tokens = [p.tokens for p in index.posts]
-    body = render_story(index.posts[-3:], len(index.posts), "_posts/", "-l [-3:]", "https://ex.org/")
+    body = render_story(index.posts[-3:], len(index.posts), "_posts/", "-l [-3:]", "https://ex.org/", long=True)
     assert body == (
         f"3 of 3 posts in _posts/, oldest first (selected -l [-3:]); {sum(tokens):,} tokens in full.\n\n"
         f"[2024-01-01] https://ex.org/one/ | One | {tokens[0]} tokens\n"
@@ -148,8 +148,14 @@ def test_story_body_whole(tmp_path, counter):
         f"[2024-01-02] two | Two | {tokens[1]} tokens\n"
         f"[2024-01-03] https://ex.org/three/ | Three | {tokens[2]} tokens\n"
     )
-    no_base = render_story(index.posts[:1], 3, "_posts/", "-l [0]", None)
+    no_base = render_story(index.posts[:1], 3, "_posts/", "-l [0]", None, long=True)
     assert no_base.splitlines()[2] == f"[2024-01-01] /one/ | One | {tokens[0]} tokens"
+    # The default (issue 15) is one dense line per post.
+    dense = render_story(index.posts[-3:], len(index.posts), "_posts/", "-l [-3:]", "https://ex.org/")
+    assert dense.splitlines()[1:] == [
+        "One line per post: date, permalink (or slug) | title. Add --story-long for descriptions, URLs and "
+        "token counts. Permalinks are under https://ex.org",
+        "", "2024-01-01 /one | One", "2024-01-02 two | Two", "2024-01-03 three | Three"]
 
 
 def test_sub_folders_and_impossible_file_dates(tmp_path, counter):

@@ -248,7 +248,7 @@ def test_a_post_named_in_non_utf8_is_listed_and_cached(repo, tmp_path):
     for _ in range(2):  # cold, then warm from the article cache
         r = book_of(repo, "-l", "[:]", "-a", "[:]", "--", "Go.")
         assert r.returncode == 0, r.stderr
-        assert "Traceback" not in r.stderr and "odd body\n" in r.stdout and "| Odd |" in r.stdout
+        assert "Traceback" not in r.stderr and "odd body\n" in r.stdout and "slug | Odd\n" in r.stdout
         assert_sound(r.stdout, tmp_path)
     assert not list((Path(os.environ["PROMPT_FOO_CACHE"]) / "articles").glob(".articles-*")), "temp file left"
 
@@ -355,7 +355,8 @@ def test_context_recapture_never_turns_a_file_name_into_a_command(repo):
     repo.write("!important.md", "file, not command\n")
     repo.write("a #b.txt", "hash in name\n")
     repo.commit("odd names")
-    r = book_of(repo, "Go.")
+    # Named with -f: a whole-repository pack's recapture is one sentence (issue 15), not a chop.
+    r = book_of(repo, "-f", "!important.md", "-f", "a #b.txt", "-f", "app.py", "Go.")
     assert r.returncode == 0, r.stderr
     code = r.stdout.split("--- START: Context Recapture ---")[1].split("```python\n")[1].split("\n```\n")[0]
     entries = parse_chop(ast.literal_eval(ast.parse(code).body[0].value))

@@ -163,7 +163,9 @@ def test_tracked_files_ignores_untracked_and_deleted_is_skipped(git_repo):
     ws = open_workspace(git_repo.root)
     assert tracked_files(ws) == ["a.py", "b.py"]
     col = collect(ws, default_entries(ws, [])[0])
-    assert [s.label for s in col.sources] == ["a.py"]
+    # Issue 15: a new file not yet added (and not ignored) is packed, flagged as untracked.
+    assert [(s.label, s.flags) for s in col.sources] == [
+        ("a.py", ()), ("untracked.py", ("untracked: not yet added to git",))]
     assert col.skipped == [Skipped("b.py", "tracked, but not in the work tree")] and col.missing == []
 
 

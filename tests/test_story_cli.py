@@ -62,7 +62,7 @@ def git(repo, *args):
 
 def test_story_articles_diff_log_from_a_subfolder(blog_repo):
     sub = blog_repo.root / "src"
-    result = run_cli("prompt_foo.py", "-l", "[-3:]", "-a", "[-1:]", "--diff", "--log", "2",
+    result = run_cli("prompt_foo.py", "--story-long", "-l", "[-3:]", "-a", "[-1:]", "--diff", "--log", "2",
                      "--no-clipboard", "-o", "-", "what next?", cwd=sub)
     assert result.returncode == 0, result.stderr
     book = result.stdout
@@ -90,31 +90,32 @@ def test_story_articles_diff_log_from_a_subfolder(blog_repo):
         "    _posts/_context/2024-02-03-latest.json (+4 -0)\n    pyproject.toml (+2 -0)\n    src/app.py (+1 -0)\n")
     assert "- posts: 4 in _posts/; 3 listed, 1 included, 0 shards" in book
 
-    again = run_cli("prompt_foo.py", "-l", "[-3:]", "-a", "[-1:]", "--diff", "--log", "2",
+    again = run_cli("prompt_foo.py", "--story-long", "-l", "[-3:]", "-a", "[-1:]", "--diff", "--log", "2",
                     "--no-clipboard", "-o", "-", "what next?", cwd=sub)
     assert again.returncode == 0, again.stderr
     assert again.stdout == book  # same inputs, same bytes, whether the index was cached or not
 
 
 def test_a_warm_listing_trusts_the_stat_and_reads_no_post(blog_repo):
-    run_cli("prompt_foo.py", "-l", "[:]", "--no-clipboard", "-o", "-", "go", cwd=blog_repo.root)
+    run_cli("prompt_foo.py", "--story-long", "-l", "[:]", "--no-clipboard", "-o", "-", "go", cwd=blog_repo.root)
     # Rewrite a post behind the cache's back: same size, same (old) mtime. Only a run that
     # reads the file could notice, so the old title proves the warm run read nothing.
     path = blog_repo.root / "_posts/2024-02-01-start.md"
     st = path.stat()
     path.write_text(POSTS["2024-02-01-start.md"].replace("Getting started", "GETTING STARTED"), encoding="utf-8")
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-    warm = run_cli("prompt_foo.py", "-l", "[:]", "--no-clipboard", "-o", "-", "go", cwd=blog_repo.root)
+    warm = run_cli("prompt_foo.py", "--story-long", "-l", "[:]", "--no-clipboard", "-o", "-", "go", cwd=blog_repo.root)
     assert "| Getting started |" in section(warm.stdout, "Story")
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # any real edit moves the mtime
-    edited = run_cli("prompt_foo.py", "-l", "[:]", "--no-clipboard", "-o", "-", "go", cwd=blog_repo.root)
+    edited = run_cli("prompt_foo.py", "--story-long", "-l", "[:]", "--no-clipboard", "-o", "-", "go", cwd=blog_repo.root)
     assert "| GETTING STARTED |" in section(edited.stdout, "Story")
 
 
 def test_shards_slug_and_settings(blog_repo):
     blog_repo.write("pyproject.toml", '[tool.prompt-foo]\nposts = "_posts"\n')
     result = run_cli("prompt_foo.py", "-c", "--slug", "latest", "--slug", "2024-02-01-start",
-                     "--base-url", "https://cli.example", "-l", "[0]", "--no-clipboard", "-o", "-", "go",
+                     "--base-url", "https://cli.example", "--story-long", "-l", "[0]", "--no-clipboard",
+                     "-o", "-", "go",
                      cwd=blog_repo.root)
     assert result.returncode == 0, result.stderr
     assert section(result.stdout, "Story").splitlines()[2].startswith(
@@ -178,7 +179,7 @@ def test_outside_git_the_compile_goes_on(tmp_path):
     folder = tmp_path / "plain"
     (folder / "_posts").mkdir(parents=True)
     (folder / "_posts" / "2024-01-01-solo.md").write_text("---\ntitle: Solo\n---\nalone\n", encoding="utf-8")
-    result = run_cli("prompt_foo.py", "-l", "--diff", "--log", "3", "--changed", "--no-clipboard", "-o", "-",
+    result = run_cli("prompt_foo.py", "--story-long", "-l", "--diff", "--log", "3", "--changed", "--no-clipboard", "-o", "-",
                      "go", cwd=folder)
     assert result.returncode == 0, result.stderr
     assert "| Solo |" in section(result.stdout, "Story")

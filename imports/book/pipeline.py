@@ -21,6 +21,8 @@ from ..collect.sources import collect, tracked_files
 from .summary import Facts, Item, Measures, SelfDescription
 from ..textdata import load_template
 from ..tokens import TokenCounter
+from .controls import CONTEXT_ONLY, WHOLE_REPO_RECAPTURE, disclosure, numbered, scrubbed
+from .profiles import Profile
 from .tree import render_tree
 
 BOOK_HEADER = "# Context book (prompt-foo)\n\n"
@@ -40,6 +42,14 @@ class Request:
     notes: list[Note] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)  # left out before collect (default selection)
     top_n: int = 10
+    remarks: list[str] = field(default_factory=list)  # for the Manifest: the manifest's prose lines, overlay
+    exclude: list[str] = field(default_factory=list)  # applies to what include globs match
+    context_only: bool = False  # file bodies left out
+    line_numbers: bool = False  # "N: " before every line of every file (review only)
+    frame: str = "full"  # "full" (patch answers) | "lean" (read-only)
+    profile: Profile | None = None  # client-safe disclosure
+    reason: str | None = None
+    whole_repo: bool = False  # the default pack (no manifest, no -f): the recapture is one sentence
 
 
 @dataclass
@@ -77,11 +87,15 @@ def _seal_block(seal: FigurateResult) -> str:
             + fenced(seal.ai))
 
 
-def prompt_body(ws: Workspace, seals: dict[str, FigurateResult], intent: str) -> str:
-    instructions = load_template("instructions.md", ws.root)
+def prompt_body(ws: Workspace, seals: dict[str, FigurateResult], intent: str, frame: str = "full") -> str:
+    """The answer frame (full: patch blocks; lean: read-only, no patch instructions), then the request."""
+    instructions = load_template("instructions.md" if frame == "full" else "instructions_lean.md", ws.root)
     piano = seals.get("player_piano")
     instructions = instructions.replace("{{PLAYER_PIANO}}", _seal_block(piano) if piano else "")
-    instructions = instructions.replace("{{CANARY}}", canary_instruction())
+    canary = canary_instruction()
+    if frame != "full":  # a read-only turn has no patches to put the echo before
+        canary = canary.replace("before your patches", "before your answer")
+    instructions = instructions.replace("{{CANARY}}", canary)
     return f"{instructions.rstrip()}\n\n## The request\n\n{intent.strip()}\n"
 
 
@@ -89,7 +103,11 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
                  progress: Callable[[int, int], None] | None = None) -> Compiled:
     seals = assert_seals(ws)
     by_name = {s.name: s for s in seals}
-    col = collect(ws, req.entries)
+    col = collect(ws, req.entries, exclude=req.exclude)
+    if req.line_numbers:
+        col.sources = [numbered(s) for s in col.sources]
+    if req.profile is not None:  # before counting, so every count is of the text the book holds
+        col.sources = [scrubbed(s, req.profile) for s in col.sources]
     tokens = count_sources(counter, [body_text(s.text) for s in col.sources], progress)
     notes = [Note(without_home(n.text), n.level) for n in (*req.notes, *req.story.notes, *col.notes)]
 
@@ -102,12 +120,13 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
         "Story": section("Story", req.story.story and clean_text(req.story.story)),  # post names may not be UTF-8
         "File Tree": section("File Tree", fenced(tree) if tree else None),
         "Articles": section("Articles", req.story.articles and clean_text(req.story.articles)),
-        "Codebase": section("Codebase", codebase_body(col.sources, tokens)),
+        "Codebase": section("Codebase", CONTEXT_ONLY if req.context_only else codebase_body(col.sources, tokens)),
         "Diff": section("Diff", fenced(req.story.diff, "diff") if req.story.diff else None),
         "Log": section("Log", req.story.log),
         "Context Recapture": section("Context Recapture",
+                                     WHOLE_REPO_RECAPTURE if req.whole_repo and labels else
                                      recapture_body(labels, req.chop, [s.kind for s in col.sources])),
-        "Prompt": section("Prompt", prompt_body(ws, by_name, req.prompt)),
+        "Prompt": section("Prompt", prompt_body(ws, by_name, req.prompt, req.frame)),
     }
     if req.story.diff is not None and not req.story.diff:
         static["Diff"] = section("Diff", "No changes: the working tree matches the compared revision.\n")
@@ -120,6 +139,8 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
         notes=notes,
         seals=[f"{s.name} crc32=0x{s.crc:08x} drift=0" for s in seals],
         top_n=req.top_n,
+        remarks=list(req.remarks),
+        disclosure=disclosure(req),
     )
 
     describe = SelfDescription(facts)
@@ -128,5 +149,15 @@ def compile_book(ws: Workspace, counter: TokenCounter, req: Request,
         return {"Manifest": section("Manifest", describe.manifest(m)),
                 "Summary": section("Summary", describe.summary(m))}
 
+    if req.profile is not None:  # every byte: the story, prompt, notes and command line too
+        scrub = req.profile.scrub
+        static = {name: Section(sec.name, [scrub(x) for x in sec.segments]) for name, sec in static.items()}
+        plain_dynamic = dynamic
+
+        def dynamic(m: Measures) -> dict[str, Section]:
+            return {name: Section(sec.name, [scrub(x) for x in sec.segments])
+                    for name, sec in plain_dynamic(m).items()}
+
     text, measures = settle(static, dynamic, SECTION_ORDER, counter, BOOK_HEADER)
     return Compiled(text, measures, facts, col, seals)
+

@@ -52,6 +52,8 @@ class Facts:
     notes: list[Note] = field(default_factory=list)
     seals: list[str] = field(default_factory=list)  # "white_rabbit crc32=… drift=0"
     top_n: int = 10
+    remarks: list[str] = field(default_factory=list)  # the manifest's prose lines and the overlay, for the Manifest
+    disclosure: list[str] = field(default_factory=list)  # profile, reason, frame: for the Summary
 
 
 @dataclass(frozen=True)
@@ -87,18 +89,24 @@ class SelfDescription:
         if others:
             self._manifest_lists.append(["Commands and URLs (live receipts; tokens | bytes):"]
                                         + [f"- {i.label} ({i.tokens:,} | {i.size:,}){_flags(i)}" for i in others])
+        if facts.remarks:
+            self._manifest_lists.insert(0, ["From the manifest (notes for the reader, not entries):"]
+                                        + [f"- {r}" for r in facts.remarks])
         head = [f"Command: {facts.command}", f"Encoding: {facts.encoding}"]
         if facts.seals:
             head.append("Seals: " + "; ".join(facts.seals))
+        head.extend(facts.disclosure)
         log = ["Processing log:"] + (
             [f"- {'WARNING: ' if n.level == 'warn' else ''}{n.text}" for n in facts.notes] or ["- nothing to report"])
         self._summary_lists = [head, log]
         if facts.missing:
             self._summary_lists.append([f"Missing manifest entries ({len(facts.missing)}):"]
                                        + [f"- {x}" for x in facts.missing])
-        self._summary_lists.append(
-            [f"Included ({len(facts.items)}):"]
-            + ([f"- {i.label}: {i.tokens:,} tokens, {i.size:,} bytes{_flags(i)}" for i in facts.items] or ["- nothing"]))
+        # Each path once per section where it adds something: the Manifest already lists every
+        # source with its tokens and bytes, so the Summary only counts them.
+        self._summary_lists.append([f"Included: {len(facts.items)} source{'s' if len(facts.items) != 1 else ''}"
+                                    + (", each listed with its tokens and bytes in the Manifest" if facts.items
+                                       else " (nothing was included)")])
         if facts.skipped:
             self._summary_lists.append([f"Skipped ({len(facts.skipped)}):"]
                                        + [f"- {s.label}: {s.reason}" for s in facts.skipped])

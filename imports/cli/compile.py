@@ -13,6 +13,7 @@ from .. import __version__
 from ..errors import EXIT_CODES_HELP, PromptFooError, UsageProblem
 from ..printable import clean_text, without_home
 from .common import reports_errors, see_also
+from .pipulate_options import PipulateCommand, daily_controls, pipulate_options
 from .seals import seal_options
 from .story import story_options
 
@@ -44,7 +45,8 @@ def _command_line(argv: list[str], root: Path) -> str:
     return without_home(shlex.join(["prompt-foo", *shown]))  # also --opt=~/… forms; valid UTF-8
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+@click.command(cls=PipulateCommand,
+               context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
                epilog=EXIT_CODES_HELP + "\n\n" + see_also("prompt-foo"))
 @click.argument("prompt", required=False)
 @click.option("-o", "--output", metavar="FILE", help="Write the book to FILE (atomically); '-' for stdout.")
@@ -56,7 +58,8 @@ def _command_line(argv: list[str], root: Path) -> str:
 @click.option("-f", "--file", "files", multiple=True, metavar="PATH",
               help="Add a file (repeatable); with no manifest, only these are packed.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out matching files from the default pack.")
-@click.option("--tree/--no-tree", default=True, show_default=True, help="Include the File Tree section.")
+@click.option("--tree/--no-tree", " /-n", default=True, show_default=True,
+              help="Include the File Tree section (-n: Pipulate's no-tree).")
 @click.option("--budget", type=click.IntRange(min=1), metavar="TOKENS",
               help="Refuse (exit 3) when the book is larger than this.")
 @click.option("--encoding", envvar="PROMPT_FOO_ENCODING", metavar="NAME",
@@ -67,6 +70,7 @@ def _command_line(argv: list[str], root: Path) -> str:
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and where the book went.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every processing note.")
 @story_options
+@pipulate_options
 @seal_options
 @click.version_option(__version__, "-V", "--version", prog_name="prompt-foo")
 @reports_errors
@@ -93,14 +97,22 @@ def main(prompt, output, no_clipboard, clipboard_backend, chop, args, files, exc
         raise UsageProblem("-o '': the book needs a file name", hint="Give -o FILE, or -o - for stdout.")
     from .compile_run import run_compile  # heavy imports only after --help/--version
 
+    controls, more_files = daily_controls(story_params, output)
     argv = sys.argv[1:]
-    run_compile(
-        prompt=prompt, output=output, no_clipboard=no_clipboard, clipboard_backend=clipboard_backend,
-        chop=chop, args=_parse_args(args), files=list(files), exclude=list(exclude), tree=tree,
-        budget=budget, encoding=encoding, allow_secrets=list(allow_secrets), strict=strict,
-        quiet=quiet, verbose=verbose, story_params=story_params, argv=argv,
-        command_line=_command_line,
-    )
+    try:
+        run_compile(
+            prompt=prompt, output=output, no_clipboard=no_clipboard, clipboard_backend=clipboard_backend,
+            chop=chop, args=_parse_args(args), files=list(files) + more_files, exclude=list(exclude),
+            tree=tree, budget=budget, encoding=encoding, allow_secrets=list(allow_secrets), strict=strict,
+            quiet=quiet, verbose=verbose, story_params=story_params, argv=argv,
+            command_line=_command_line, controls=controls,
+        )
+    except PromptFooError as exc:
+        if controls.json:  # a script reading stdout learns of the refusal too; stderr says it as usual
+            from .json_result import json_error
+
+            click.echo(json_error(exc))
+        raise
 
 
 __all__ = ["main", "PromptFooError"]

@@ -10,14 +10,15 @@ from ..book.gates import check_budget, check_secrets
 from ..collect.intent import resolve_intent
 from ..collect.manifest import DEFAULT_CHOP, read_manifest
 from ..model import Note
-from ..collect.sources import cli_entries, default_entries
+from ..collect.sources import UNTRACKED, cli_entries, default_entries
 from ..tokens import open_counter
 from .common import stderr_console
+from .daily_run import choose_frame, own_output, unmatched_cli_files, with_extra_prompt
 from .report import show_result
-from .story import gather_story
+from ..story.gather import gather_story
 
 
-def _entries(ws, chop, args, files, exclude, notes):
+def _entries(ws, chop, args, files, exclude, notes, output=None):
     """Manifest entries, plus command-line files; the whole repository when neither exists."""
     manifest = read_manifest(ws.root, chop or ws.setting("chop") or DEFAULT_CHOP, args)
     extra = cli_entries(ws, files)
@@ -28,13 +29,20 @@ def _entries(ws, chop, args, files, exclude, notes):
         raise UsageProblem(f"--chop {chop}: there is no foo_files.py in {ws.root}")
     if extra:
         return extra, [], None
-    entries, skipped = default_entries(ws, exclude)
-    notes.append(Note(f"no foo_files.py: packing every tracked text file ({len(entries)} files)"))
+    entries, skipped = default_entries(ws, exclude, own_output(ws, output))
+    new = sum(1 for e in entries if e.note == UNTRACKED)
+    untracked = f", {new} of them untracked: not yet added to git, flagged in the Manifest" if new else ""
+    notes.append(Note("no foo_files.py: packing every text file git tracks or does not ignore "
+                      f"({len(entries)} files{untracked})"))
     return entries, skipped, None
 
 
 def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, files, exclude, tree,
-                budget, encoding, allow_secrets, strict, quiet, verbose, story_params, argv, command_line):
+                budget, encoding, allow_secrets, strict, quiet, verbose, story_params, argv, command_line,
+                controls=None):
+    from .pipulate_options import DailyControls
+
+    controls = controls or DailyControls()
     console = stderr_console()
     if clipboard_backend and not no_clipboard:
         from ..clipboard import check_backend
@@ -57,9 +65,16 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     if counter.encoder.info.note:
         notes.append(Note(f"encoding {counter.encoder.info.describe()}"))
 
+    profile = None
+    if controls.profile:
+        from ..book.profiles import load_profile
+
+        profile = load_profile(controls.profile)  # a bad profile costs nothing: checked before any work
+    frame = choose_frame(controls)
     intent, intent_from = resolve_intent(prompt, ws.root)
     notes.append(Note(f"intent from {intent_from}"))
-    entries, skipped, manifest = _entries(ws, chop, args, files, exclude, notes)
+    intent = with_extra_prompt(intent, controls)
+    entries, skipped, manifest = _entries(ws, chop, args, files, exclude, notes, output)
     story = gather_story(ws, counter, story_params)
     if story.changed_paths:
         from ..collect.manifest import Entry
@@ -69,24 +84,45 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
 
     req = Request(entries=entries, prompt=intent, command=command_line(argv, ws.root),
                   chop=manifest.chop if manifest else (chop or DEFAULT_CHOP),
-                  story=story, tree=tree, notes=notes, skipped=skipped)
+                  story=story, tree=tree, notes=notes, skipped=skipped,
+                  remarks=manifest.remarks if manifest else [], exclude=exclude,
+                  context_only=controls.context_only, line_numbers=controls.line_numbers, frame=frame,
+                  profile=profile, reason=controls.reason,
+                  whole_repo=manifest is None and not files and not story.changed_paths)
     with _progress(console, quiet) as progress:
         compiled = compile_book(ws, counter, req, progress)
     counter.cache.save()
 
+    unmatched = unmatched_cli_files(ws, files, compiled.collection.missing)
+    if unmatched:  # a file typed on the command line is never a quiet no-op
+        raise PromptFooError(f"-f: {', '.join(unmatched)}: no such file, and no file matches; nothing was emitted",
+                             hint="Check the spelling (paths and globs such as "
+                                  "'src/**/*.py' are relative to the current folder).")
     if strict and compiled.collection.missing:  # exit 1 promises that nothing was written
         raise PromptFooError(f"--strict: {len(compiled.collection.missing)} manifest entries do not exist: "
                              + ", ".join(compiled.collection.missing) + "; nothing was emitted",
                              hint="Fix or comment out those entries, or run without --strict.")
     check_budget(compiled, budget)
-    parts = [(s.label, s.text) for s in compiled.collection.sources]
-    parts += [(name, text) for name, text in (("Story", story.story), ("Articles", story.articles),
-                                               ("Diff", story.diff), ("Log", story.log), ("Prompt", intent))
+    if profile is not None:
+        from ..book.profiles import check_denylist
+
+        check_denylist(compiled.text, profile)
+    scrub = profile.scrub if profile is not None else (lambda text: text)
+    # The gate reads what the book holds: scrubbed text, and no file bodies under --context-only.
+    parts = [] if controls.context_only else [(s.label, s.text) for s in compiled.collection.sources]
+    parts += [(name, scrub(text)) for name, text in (("Story", story.story), ("Articles", story.articles),
+                                                      ("Diff", story.diff), ("Log", story.log), ("Prompt", intent))
               if text]
     allowed = check_secrets(parts, allow_globs, cache_dir())
     emitted = emit(compiled.text, output, use_clipboard=not no_clipboard and output != "-",
                    backend=clipboard_backend, fallback=cache_dir() / "last-book.md")
     show_result(console, compiled, emitted, allowed, quiet=quiet, verbose=verbose)
+    if controls.json:
+        import click
+
+        from .json_result import json_result
+
+        click.echo(json_result(compiled, emitted, allowed, frame=frame, profile=profile, reason=controls.reason))
 
 
 def _globs(ws, key: str) -> list[str]:

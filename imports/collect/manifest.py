@@ -1,8 +1,11 @@
 """Read foo_files.py by parsing it with ``ast``: it is never imported or executed.
 
 A chop is a module-level string assignment (usually triple-quoted). Each line of it is an
-entry: a path, a ``! command`` or an ``http(s)://`` URL. A leading ``#`` switches a line off;
-notes may follow an entry (see ``split_note``); duplicates are dropped, the first kept.
+entry: a path (or a glob), a ``! command`` or an ``http(s)://`` URL. A leading ``#`` switches a
+line off; notes may follow an entry (see ``split_note``); duplicates are dropped, the first kept.
+Pipulate's other line kinds are recognised so they are never run or read by mistake: ``> prose``
+is a note for the Manifest, and a sigil URL (``!https://…``, ``@``, ``$``, ``%``, ``?``) is one
+of Pipulate's browser or cache "lenses", listed as skipped (see ``lens_meaning``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,15 @@ _COMMAND_NOTE = re.compile(r"[ \t]{2,}#(?:[ \t]|$)")
 _URL_NOTE = re.compile(r"<--|[ \t]#")
 _PATH_NOTE = re.compile(r"<--|#")
 _URL = re.compile(r"https?://", re.IGNORECASE)
+_LENS = re.compile(r"([!@$%?])\s*(https?://\S.*)", re.IGNORECASE)
+# What each Pipulate lens sigil asks for; prompt-foo implements none of them (no browser here).
+LENS_SIGILS = {
+    "!": "scrape the page in a real browser (Pipulate's browser lens)",
+    "@": "read the page through one of Pipulate's browser/cache lenses ('@')",
+    "$": "read the page through one of Pipulate's browser/cache lenses ('$')",
+    "%": "read the page through one of Pipulate's browser/cache lenses ('%')",
+    "?": "read the page through one of Pipulate's browser/cache lenses ('?')",
+}
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_-]*)\}")
 
 
@@ -33,10 +45,11 @@ class Entry:
     """One active manifest line."""
 
     text: str  # after notes are stripped and {k} substituted: "src/a.py", "! ls -la", "https://…"
-    kind: str  # "path" | "command" | "url"
-    line: int = 0  # line in foo_files.py (0 when the entry came from elsewhere)
+    kind: str  # "path" | "command" | "url" | "lens" (a sigil URL, never fetched) | "prose" (a `>` note)
+    line: int = 0  # line in ``file`` (0 when the entry came from elsewhere)
     note: str | None = None  # the inline note, if any
     origin: str = "manifest"  # "manifest" | "cli" | "default" | "changed"
+    file: str = MANIFEST_NAME  # where the line is written: foo_files.py, or the overlay file
 
 
 @dataclass
@@ -46,6 +59,7 @@ class Manifest:
     entries: list[Entry] = field(default_factory=list)
     chops: list[str] = field(default_factory=list)  # every chop name found in the file
     notes: list[Note] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)  # for the book's Manifest: prose lines, the overlay
 
 
 @dataclass(frozen=True)
@@ -56,7 +70,8 @@ class _Var:
     first_value_line: int  # file line holding the first character of the value
 
 
-def read_manifest(root: Path, chop: str = DEFAULT_CHOP, args: dict[str, str] | None = None) -> Manifest | None:
+def read_manifest(root: Path, chop: str = DEFAULT_CHOP, args: dict[str, str] | None = None,
+                  overlay: bool = True) -> Manifest | None:
     """The chosen chop of root/foo_files.py; None when there is no foo_files.py."""
     path = Path(root) / MANIFEST_NAME
     if not path.is_file():
@@ -74,7 +89,14 @@ def read_manifest(root: Path, chop: str = DEFAULT_CHOP, args: dict[str, str] | N
             hint="prompt-foo reads foo_files.py without running it, so a chop must be a string "
                  "literal (no f-strings, joins or calls); use --arg k=v for {k} placeholders.")
     manifest = Manifest(path=path, chop=chop, chops=chops)
-    manifest.entries = parse_chop(var.value, var.first_value_line, args or {}, manifest.notes)
+    from .overlay import splice_overlay
+
+    lines = [(MANIFEST_NAME, var.first_value_line + i, raw) for i, raw in enumerate(var.value.split("\n"))]
+    if overlay:
+        lines = splice_overlay(lines, Path(root), chop, manifest.notes, manifest.remarks)
+    manifest.entries = parse_lines(lines, args or {}, manifest.notes)
+    manifest.remarks.extend(f"> {e.text}  ({e.file}:{e.line})" for e in manifest.entries if e.kind == "prose")
+    manifest.entries = [e for e in manifest.entries if e.kind != "prose"]
     return manifest
 
 
@@ -90,15 +112,26 @@ def read_string_var(root: Path, name: str) -> str | None:
 def parse_chop(text: str, first_line: int = 1, args: dict[str, str] | None = None,
                notes: list[Note] | None = None) -> list[Entry]:
     """The active entries of one chop's text; ``first_line`` is the file line of its first line."""
+    lines = [(MANIFEST_NAME, first_line + i, raw) for i, raw in enumerate(text.split("\n"))]
+    return parse_lines(lines, args, notes)
+
+
+def parse_lines(lines: list[tuple[str, int, str]], args: dict[str, str] | None = None,
+                notes: list[Note] | None = None) -> list[Entry]:
+    """The active entries of (file, line number, raw text) lines."""
     args = args or {}
     notes = notes if notes is not None else []
     used: set[str] = set()
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     entries: list[Entry] = []
-    for offset, raw in enumerate(text.split("\n")):
-        lineno = first_line + offset
+    for where, lineno, raw in lines:
         line = raw.strip()
         if not line or line.startswith("#"):
+            continue
+        if line.startswith(">"):  # prose for the reader of the book, never a path or a redirection
+            prose = line[1:].strip()
+            if prose:
+                entries.append(Entry(text=prose, kind="prose", line=lineno, file=where))
             continue
         body, note = split_note(line)
         if not body:
@@ -108,21 +141,23 @@ def parse_chop(text: str, first_line: int = 1, args: dict[str, str] | None = Non
         if kind == "command":
             command = body[1:].strip()
             if not command:
-                raise UsageProblem(f"{MANIFEST_NAME}:{lineno}: '!' with no command after it",
+                raise UsageProblem(f"{where}:{lineno}: '!' with no command after it",
                                    hint="Write the shell command after the '!', or remove the line.")
             body = f"! {command}"
         if body in seen:
-            notes.append(Note(f"{MANIFEST_NAME}:{lineno}: duplicate of line {seen[body]} dropped: {body}"))
+            notes.append(Note(f"{where}:{lineno}: duplicate of {seen[body]} dropped: {body}"))
             continue
-        seen[body] = lineno
-        entries.append(Entry(text=body, kind=kind, line=lineno, note=note))
+        seen[body] = f"line {lineno}" if where == MANIFEST_NAME else f"{where}:{lineno}"
+        entries.append(Entry(text=body, kind=kind, line=lineno, note=note, file=where))
     for key in sorted(set(args) - used):
         notes.append(Note(f"--arg {key}: no {{{key}}} in the chop", "warn"))
     return entries
 
 
 def entry_kind(text: str) -> str:
-    """"command" for `! …`, "url" for http(s)://…, else "path"."""
+    """"lens" for a sigil URL, "command" for `! …`, "url" for http(s)://…, else "path"."""
+    if _LENS.fullmatch(text):
+        return "lens"
     if text.startswith("!"):
         return "command"
     if _URL.match(text):
@@ -132,7 +167,9 @@ def entry_kind(text: str) -> str:
 
 def split_note(line: str) -> tuple[str, str | None]:
     """(entry, note) for one stripped, active manifest line."""
-    if line.startswith("!"):
+    if _LENS.match(line) or _URL.match(line):
+        pattern = _URL_NOTE
+    elif line.startswith("!"):
         pattern = _COMMAND_NOTE
     elif _URL.match(line):
         pattern = _URL_NOTE
@@ -143,6 +180,13 @@ def split_note(line: str) -> tuple[str, str | None]:
         return line, None
     note = line[match.end():].strip().lstrip("#").strip()
     return line[: match.start()].rstrip(), note or None
+
+
+def lens_meaning(text: str) -> tuple[str, str]:
+    """(sigil, what Pipulate would have done) for a "lens" entry."""
+    m = _LENS.fullmatch(text)
+    sigil, url = m.group(1), m.group(2)
+    return sigil, f"{LENS_SIGILS[sigil]} for {url}"
 
 
 def _substitute(body: str, args: dict[str, str], used: set[str], lineno: int, notes: list[Note]) -> str:

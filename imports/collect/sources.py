@@ -13,14 +13,18 @@ from pathlib import Path
 
 from .commands import DEFAULT_TIMEOUT, CommandInputMissing, expand_file_refs, run_command
 from ..config import Workspace
-from .manifest import MANIFEST_NAME, Entry, entry_kind
+from .globs import expand_glob, is_glob, untracked_files
+from .manifest import Entry, entry_kind, lens_meaning
 from ..model import Collection, Note, Skipped, Source
 from ..printable import shown_path, without_home
 from .repo_files import default_reason, exclude_matcher, language_for, listing, walk
 
 EXPLICIT = ("manifest", "cli")  # written by the user: kept even when odd, and flagged
 _ORIGINS = {"cli": "--file", "default": "default selection", "changed": "--changed"}
-_SHELLISH = set(" |&;<>$`'\"*?()=")
+_SHELLISH = set(" |&;$`'\"()=")
+UNTRACKED = "untracked: not yet added to git"
+# Words that start a shell command but are not programs on PATH (builtins, keywords).
+_SHELL_WORDS = {"cd", "echo", "export", "for", "if", "printf", "set", "source", "test", "time", "while"}
 
 
 def cli_entries(ws: Workspace, paths: list[str]) -> list[Entry]:
@@ -39,15 +43,20 @@ def cli_entries(ws: Workspace, paths: list[str]) -> list[Entry]:
     return entries
 
 
-def default_entries(ws: Workspace, exclude: list[str]) -> tuple[list[Entry], list[Skipped]]:
-    """Every tracked text file, minus the default and configured exclusions (listed as skipped)."""
+def default_entries(ws: Workspace, exclude: list[str],
+                    leave_out: set[str] | None = None) -> tuple[list[Entry], list[Skipped]]:
+    """Every tracked text file, and every untracked one git does not ignore (flagged as such),
+    minus the default and configured exclusions (listed as skipped) and ``leave_out`` (the
+    book's own output file, which must not be packed into the next book)."""
     configured = set(ws.setting("exclude", []) or [])
     matcher = exclude_matcher(exclude)
     entries: list[Entry] = []
     skipped: list[Skipped] = []
     files, pruned = listing(ws)
+    untracked = [p for p in untracked_files(ws) if p not in (leave_out or set())]
+    known = set(files)
     skipped.extend(Skipped(f"{d}/", "folder not walked (tool or cache folder)") for d in pruned)
-    for rel in files:
+    for rel in [*files, *(p for p in untracked if p not in known)]:
         reason = default_reason(rel)
         if reason is None and matcher is not None:
             pattern = matcher(rel)
@@ -57,7 +66,8 @@ def default_entries(ws: Workspace, exclude: list[str]) -> tuple[list[Entry], lis
         if reason:
             skipped.append(Skipped(shown_path(rel), reason))
         else:
-            entries.append(Entry(text=rel, kind="path", origin="default"))
+            entries.append(Entry(text=rel, kind="path", origin="default",
+                                 note=None if rel in known else UNTRACKED))
     return entries, skipped
 
 
@@ -67,15 +77,21 @@ def tracked_files(ws: Workspace) -> list[str]:
 
 
 def collect(ws: Workspace, entries: list[Entry], *, command_timeout: float | None = None,
-            url_timeout: float | None = None) -> Collection:
-    """Read every entry into a Source; problems become notes, skipped items or missing entries."""
+            url_timeout: float | None = None, exclude: list[str] | None = None) -> Collection:
+    """Read every entry into a Source; problems become notes, skipped items or missing entries.
+    ``exclude`` globs apply to what include globs match (a file named outright is always read)."""
     reader = _Reader(ws, Collection())
+    reader.exclude = exclude_matcher(exclude or [])
     timeout = command_timeout or _seconds(ws, "command_timeout", DEFAULT_TIMEOUT)
     for entry in entries:
         if entry.kind == "command":
             reader.command(entry, timeout)
         elif entry.kind == "url":
             reader.url(entry, url_timeout or _seconds(ws, "url_timeout", None))
+        elif entry.kind == "lens":
+            reader.lens(entry)
+        elif entry.kind == "prose":
+            continue  # carried into the Manifest by the caller; nothing to read
         else:
             reader.path(entry)
     return reader.col
@@ -94,9 +110,11 @@ class _Reader:
         self.real_root = os.path.realpath(ws.root)
         self.seen: set[str] = set()
         self._tracked: list[str] | None = None
+        self._candidates: list[str] | None = None
+        self.exclude = None
 
     def note(self, entry: Entry, text: str, level: str = "warn") -> None:
-        where = f"{MANIFEST_NAME}:{entry.line}" if entry.line else _ORIGINS.get(entry.origin, entry.origin)
+        where = f"{entry.file}:{entry.line}" if entry.line else _ORIGINS.get(entry.origin, entry.origin)
         self.col.notes.append(Note(f"{where}: {text}", level))
 
     def _fresh(self, entry: Entry, label: str) -> bool:
@@ -120,7 +138,7 @@ class _Reader:
 
     def add(self, entry: Entry, src: Source) -> None:
         self.col.sources.append(src)
-        if src.flags:
+        if src.flags and src.flags != (UNTRACKED,):  # untracked files are counted once, by the caller
             self.note(entry, f"{src.label}: {'; '.join(src.flags)}")
 
     def url(self, entry: Entry, timeout) -> None:
@@ -130,6 +148,37 @@ class _Reader:
             return
         self.add(entry, fetch_url(entry.text, float(timeout or URL_TIMEOUT)))
 
+    def lens(self, entry: Entry) -> None:
+        """A Pipulate lens line: listed as skipped with what it asks for, never fetched or run."""
+        _sigil, would = lens_meaning(entry.text)
+        where = f"{entry.file}:{entry.line}" if entry.line else _ORIGINS.get(entry.origin, entry.origin)
+        self.col.skipped.append(Skipped(entry.text, f"{where}: not implemented by prompt-foo, so neither fetched "
+                                                    f"nor run; in Pipulate it would {would} "
+                                                    "(write the plain URL to fetch it)"))
+
+    def glob(self, entry: Entry) -> None:
+        """An include glob: every tracked or untracked-but-not-ignored file it matches, minus excludes."""
+        if self._candidates is None:
+            self._candidates = sorted({*tracked_files(self.ws), *untracked_files(self.ws)})
+        matched = expand_glob(entry.text, self._candidates)
+        kept = [m for m in matched if self.exclude is None or self.exclude(m) is None]
+        for m in matched:
+            if m not in kept:
+                self.col.skipped.append(Skipped(shown_path(m), f"excluded by the exclude pattern {self.exclude(m)!r}"))
+        if not kept:
+            self.col.missing.append(entry.text)
+            self.note(entry, f"{entry.text}: the glob matches no file" + (
+                f" ({len(matched)} matched, all excluded)" if matched else ""))
+            return
+        self.note(entry, f"{entry.text}: glob matched {len(kept)} files", "info")
+        for rel in kept:
+            label = shown_path(rel)
+            reason = default_reason(rel)
+            if reason:
+                self.col.skipped.append(Skipped(label, reason))
+            elif self._fresh(sub := Entry(label, "path", entry.line, origin="glob", file=entry.file), label):
+                self.file(sub, os.path.join(self.root, rel), label, label)
+
     def _locate(self, written: str) -> tuple[str, str | None]:
         """(absolute path, repo-relative label or None when outside the root)."""
         absolute = os.path.normpath(os.path.join(self.root, os.path.expanduser(written)))
@@ -137,6 +186,9 @@ class _Reader:
 
     def path(self, entry: Entry) -> None:
         absolute, rel = self._locate(entry.text)
+        if is_glob(entry.text) and not os.path.lexists(absolute) and (rel is not None and rel != "."):
+            self.glob(Entry(rel, entry.kind, entry.line, entry.note, entry.origin, entry.file))
+            return
         if os.path.isdir(absolute):
             if entry.origin in EXPLICIT:
                 self.folder(entry, absolute, rel)
@@ -157,7 +209,7 @@ class _Reader:
             return
         self.col.missing.append(shown_path(entry.text))
         hint = ""
-        if _SHELLISH & set(entry.text):
+        if _looks_like_command(entry.text):
             hint = f"; it looks like a shell command: did you mean `! {shown_path(entry.text)}`?"
         self.note(entry, f"{shown_path(entry.text)} does not exist{hint}")
 
@@ -214,6 +266,8 @@ class _Reader:
             self.col.skipped.append(Skipped(label, "looks minified (very long lines)"))
             return
         flags.extend(decode_flags)
+        if entry.origin == "default" and entry.note == UNTRACKED:
+            flags.append(UNTRACKED)
         self.add(entry, Source("file", label, text, language_for(label), len(data), tuple(flags), rel))
 
     def _unreadable(self, entry, label, rel, why, explicit, flags, size=0) -> None:
@@ -259,6 +313,18 @@ def decode(data: bytes) -> tuple[str | None, tuple[str, ...]]:
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", "replace")
         return text, (f"not valid UTF-8 (first bad byte at offset {exc.start:,}): decoded with replacement",)
+
+
+def _looks_like_command(text: str) -> bool:
+    """A missing path that reads as a shell command whose `!` was lost: its first word is a
+    program on PATH (or a shell word) and it has shell syntax after it. Never for text that
+    holds a redirection, since the suggested `! …` line would then write over a file."""
+    import shutil
+
+    if "<" in text or ">" in text or text[:1] in "@$%?!" or not (_SHELLISH & set(text)):
+        return False
+    first = text.split()[0] if text.split() else ""
+    return first in _SHELL_WORDS or (first.isprintable() and "/" not in first and shutil.which(first) is not None)
 
 
 def _looks_minified(data: bytes) -> bool:

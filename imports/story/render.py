@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,24 @@ def post_url(post: Post, base_url: str | None) -> str:
     return base_url.rstrip("/") + "/" + post.permalink.lstrip("/")
 
 
+def dense_line(post: Post, keywords: tuple[str, ...] = (), by_slug: bool = False, prefix: str = "") -> str:
+    """``date name | title`` then ``| kw, …`` when the post has a shard: one line per post.
+    The name is the permalink (the post's address on the site) less the ``prefix`` all listed
+    permalinks share (said once in the heading), or the slug when there is no permalink."""
+    name = post.slug if by_slug or not post.permalink else (post.permalink[len(prefix):].rstrip("/") or "/")
+    line = f"{post.date} {name} | {post.title}"
+    return line + (f" | {', '.join(keywords)}" if keywords else "")
+
+
+def common_folder(posts: list[Post]) -> str:
+    """The longest folder prefix ("/futureproof/") every listed permalink starts with ("" if none)."""
+    links = [p.permalink for p in posts if p.permalink]
+    if len(links) < 2:
+        return ""
+    prefix = os.path.commonprefix(links)
+    return prefix[: prefix.rfind("/") + 1] if "/" in prefix else ""
+
+
 def story_line(post: Post, base_url: str | None) -> str:
     """``[date] URL | title | N tokens`` then, when present, the description and keywords."""
     line = f"[{post.date}] {post_url(post, base_url)} | {post.title} | {post.tokens:,} tokens"
@@ -41,13 +60,26 @@ def story_line(post: Post, base_url: str | None) -> str:
     return line
 
 
-def render_story(posts: list[Post], total: int, folder: str, selection: str, base_url: str | None) -> str:
-    """The Story body: a heading line, then one entry per selected post, oldest first."""
+def render_story(posts: list[Post], total: int, folder: str, selection: str, base_url: str | None,
+                 *, long: bool = False, keywords: dict[str, tuple[str, ...]] | None = None,
+                 by_slug: bool = False) -> str:
+    """The Story body: a heading line, then one entry per selected post, oldest first.
+    Dense by default (one line a post); ``long`` gives URL, token count, description, keywords."""
     head = (f"{len(posts)} of {total} posts in {folder}, oldest first (selected {selection}); "
             f"{sum(p.tokens for p in posts):,} tokens in full.")
     if not posts:
         return head + "\n"
-    return head + "\n\n" + "\n".join(story_line(p, base_url) for p in posts) + "\n"
+    if long:
+        return head + "\n\n" + "\n".join(story_line(p, base_url) for p in posts) + "\n"
+    keywords = keywords or {}
+    prefix = "" if by_slug else common_folder(posts)
+    under = (base_url or "").rstrip("/") + prefix
+    shape = ("One line per post: date, " + ("slug" if by_slug else "permalink (or slug)") + " | title"
+             + (" | keywords from its context shard" if keywords else "") + ". Add --story-long for "
+             "descriptions, URLs and token counts."
+             + (f" Permalinks are under {under}" if under and under != "/" and not by_slug else ""))
+    return (head + "\n" + shape + "\n\n"
+            + "\n".join(dense_line(p, keywords.get(p.stem, ()), by_slug, prefix) for p in posts) + "\n")
 
 
 def render_articles(articles: list[tuple[str, str]], shards: list[tuple[str, str]]) -> str:
