@@ -29,6 +29,8 @@ def texts(root: Path) -> list[tuple[str, str]]:
     """(relative path, text) of each file that is NUL-free valid UTF-8."""
     out = []
     for path in tracked(root):
+        if not path.is_file():
+            continue
         data = path.read_bytes()
         if b"\0" in data:
             continue

@@ -44,6 +44,12 @@ class SecretsFound(PromptFooError):
     exit_code = 5
 
 
+class Untrusted(PromptFooError):
+    """The manifest's commands, URLs or outside paths are not trusted yet: exit 6, nothing run or emitted."""
+
+    exit_code = 6
+
+
 EXIT_CODES_HELP = """\b
 Exit codes:
   0  done
@@ -51,4 +57,5 @@ Exit codes:
   2  usage error
   3  over the token budget; nothing emitted
   4  seal drift; nothing emitted or stamped
-  5  secrets found; nothing emitted"""
+  5  secrets found; nothing emitted
+  6  untrusted manifest: its commands, URLs or outside paths were not run; nothing emitted"""

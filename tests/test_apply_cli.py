@@ -192,7 +192,7 @@ import os, signal
 _real = os.replace
 _count = [0]
 def replace(src, dst, *a, **k):
-    if "prompt-foo" not in str(dst):
+    if "prompt-foo" not in str(dst) and str(dst) != "journal.json":
         _count[0] += 1
         if _count[0] == 2:
             os.kill(os.getpid(), signal.SIGKILL)

@@ -149,7 +149,7 @@ def test_deleting_lines_and_bom_and_latin1_survive(tmp_path):
 
 @pytest.mark.parametrize("target,words", [
     ("../outside.py", "'..'"), ("/etc/passwd", "absolute"), ("~/x", "absolute"),
-    ("missing.py", "does not exist"), ("link/x.py", "outside the repository root"),
+    ("missing.py", "does not exist"), ("link/x.py", "goes through a symlink ('link')"),
     (".git/config", "inside .git"),
 ])
 def test_path_refusals(tmp_path, target, words):
@@ -162,11 +162,13 @@ def test_path_refusals(tmp_path, target, words):
     assert r.status == "refused" and words in (r.message + " ".join(r.details))
 
 
-def test_symlink_inside_root_edits_its_target(tmp_path):
+def test_a_symlink_inside_the_root_is_refused_not_followed(tmp_path):
+    # A committed link may point anywhere (into .git, out of the root): never written through.
     (tmp_path / "real.py").write_bytes(b"x\n")
     (tmp_path / "alias.py").symlink_to("real.py")
     result = plan(parse(block("alias.py", "x", "y")), tmp_path)
-    assert [(c.rel, c.path.name, c.after) for c in result.changes] == [("alias.py", "real.py", b"y\n")]
+    assert result.changes == [] and [r.message for r in result.results] == [
+        "'alias.py' is a symlink to 'real.py'; only regular files inside the root are written"]
 
 
 def test_later_blocks_on_a_refused_file_are_not_attempted(tmp_path):
@@ -192,7 +194,8 @@ def test_delete_refuses_folders_and_symlinks(tmp_path):
     result = plan(parse(reply), tmp_path)
     assert [(r.status, r.message) for r in result.results] == [
         ("refused", "'d' is not a regular file"),
-        ("refused", "is a symlink; only regular files are deleted")]
+        ("refused", "'alias.txt' is a symlink to 'real.txt'; only regular files inside the root "
+                    "are written")]
     assert result.changes == []
 
 

@@ -172,7 +172,7 @@ def test_manifest_chop_drives_the_book(git_repo):
     git_repo.write("foo_files.py", 'AI_PHOOEY_CHOP = """\\\na.py  # the core\n# b.py\n! echo hi-from-command\n"""\n'
                    'OTHER = """\\\n{mod}.py\n"""\n')
     git_repo.commit("manifest")
-    book = compile_to_stdout(git_repo, "Go.").stdout
+    book = compile_to_stdout(git_repo, "--trust", "--yes", "Go.").stdout
     assert "--- START: a.py (" in book and "--- START: b.py (" not in book
     assert "--- START: ! echo hi-from-command (" in book and "hi-from-command\n" in book
     assert 'AI_PHOOEY_CHOP = """\\\na.py\n! echo hi-from-command\n"""' in book
@@ -187,6 +187,6 @@ def test_every_chop_of_this_projects_manifest_resolves(tmp_path):
     root = Path(__file__).resolve().parents[1]
     for chop in read_manifest(root).chops:
         args = ["--arg", "module=tokens"] if chop == "CHOP_MODULE" else []
-        r = run_cli("prompt_foo.py", "--chop", chop, *args, "--strict", "--no-clipboard", "-o", str(tmp_path / "b.md"),
+        r = run_cli("prompt_foo.py", "--chop", chop, *args, "--trust", "--yes", "--strict", "--no-clipboard", "-o", str(tmp_path / "b.md"),
                     "-q", "Check.", cwd=root)
         assert r.returncode == 0, (chop, r.stderr)

@@ -173,7 +173,7 @@ def test_the_hash_verifies_when_a_packed_file_holds_a_book(repo, tmp_path):
 def test_context_recapture_round_trips_quotes_and_backslashes(repo):
     chop = 'AI_PHOOEY_CHOP = """\\\napp.py\n! echo \'\\"\\"\\"\'\n! printf \'a\\\\tb\\\\n\'\n"""\n'
     repo.write("foo_files.py", chop)
-    r = book_of(repo, "Go.")
+    r = book_of(repo, "--trust", "--yes", "Go.")
     assert r.returncode == 0, r.stderr
     code = r.stdout.split("--- START: Context Recapture ---")[1].split("```python\n")[1].split("\n```\n")[0]
     value = ast.literal_eval(ast.parse(code).body[0].value)
@@ -265,7 +265,7 @@ def test_an_invalid_exclude_glob_is_a_usage_error(repo, pattern):
 
 def test_a_malformed_url_entry_is_a_recorded_failure_not_a_crash(repo):
     repo.write("foo_files.py", 'AI_PHOOEY_CHOP = """\\\napp.py\nhttp://[::1\nhttp://exa mple.invalid/\n"""\n')
-    r = book_of(repo, "Go.")
+    r = book_of(repo, "--trust", "--yes", "Go.")
     assert r.returncode == 0, r.stderr
     assert "--- START: http://[::1 (" in r.stdout and "--- START: http://exa mple.invalid/ (" in r.stdout
     assert r.stdout.count("\n[fetch failed: ") == 2  # each body says why
@@ -287,7 +287,9 @@ def test_a_server_answering_garbage_is_a_recorded_failure_on_one_line(repo):
     threading.Thread(target=answer, daemon=True).start()
     url = f"http://127.0.0.1:{server.getsockname()[1]}/"
     repo.write("foo_files.py", f'AI_PHOOEY_CHOP = """\\\n{url}\n"""\n')
-    r = book_of(repo, "Go.")
+    config = repo.root.parent / "user-config.toml"  # loopback URLs only by the user's own config
+    config.write_text("[urls]\nallow_private = true\n")
+    r = book_of(repo, "--trust", "--yes", "Go.", env={"PROMPT_FOO_CONFIG": str(config)})
     server.close()
     assert r.returncode == 0, r.stderr
     start = next(line for line in r.stdout.splitlines() if line.startswith(f"--- START: {url} ("))
@@ -367,7 +369,7 @@ def test_context_recapture_never_turns_a_file_name_into_a_command(repo):
 def test_a_file_reference_to_a_fifo_does_not_hang_the_compile(repo):
     os.mkfifo(repo.root / "pipe")
     repo.write("foo_files.py", 'AI_PHOOEY_CHOP = """\\\n! echo {{pipe}}\n"""\n')
-    r = book_of(repo, "Go.", timeout=60)
+    r = book_of(repo, "--trust", "--yes", "Go.", timeout=60)
     assert r.returncode == 0, r.stderr
     assert "not run: {{pipe}} names no readable text file" in r.stdout
 

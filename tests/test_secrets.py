@@ -126,7 +126,8 @@ TRAPS = [
     "DB_PASSWORD = 'development key'",
     f"SECRET_KEY = '{HEX64}'",  # a framework signing key: Flask/FastAPI docs publish such values
     f"    app.config.from_mapping(SECRET_KEY='{HEX64}')",
-    f'password = "{rand(ALNUM, 20)}"',  # lower-case code variables are not .env assignments
+    'password = "hunter2hunter2"',  # lower-case code variables need a key-like value (issue 12)
+    'db_password = "correct-horse-battery"',
     "aws_access_key_id = " + J(["AK", "IA"]) + "IOSFODNN7" + J(["EXAM", "PLE"]),  # AWS's documented example
     "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + J(["EXAM", "PLE"]) + "KEY",
     "token = " + J(["gh", "p_"]) + "x" * 36,
@@ -241,7 +242,7 @@ def test_compile_refuses_naming_path_and_line_and_writes_nothing(leaky_repo):
     assert (r.returncode, r.stdout) == (5, "")
     assert r.stderr == (
         "prompt-foo: secrets found: 1 credential-shaped string found; nothing was emitted:\n"
-        f"  config/deploy.yml:2: GitHub token: token: {DEPLOY_TOKEN[:4]}…[redacted]\n"
+        f"  Codebase: config/deploy.yml:2: GitHub token: token: {DEPLOY_TOKEN[:4]}…[redacted]\n"
         + describe_how_to_allow()
         + "\n"
     )
@@ -324,15 +325,15 @@ def test_scan_parts_finds_per_part_lines_and_memoizes_the_clean_ones(tmp_path):
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [
-        ([f"secret = {AWS_SECRET}", f"id = {AWS_ID}"], [(1, "AWS secret key"), (2, "AWS access key")]),
-        ([f"id = {AWS_ID}", "a", "b", f"secret = {AWS_SECRET}"], [(1, "AWS access key"), (4, "AWS secret key")]),
-        ([f"secret = {AWS_SECRET}", "a", "b", "c", f"id = {AWS_ID}"], [(5, "AWS access key")]),
-        ([f"id = {AWS_ID}", "a", "b", "c", f"secret = {AWS_SECRET}"], [(1, "AWS access key")]),
-        (["x"] * 9 + [f"secret = {AWS_SECRET}", "y", f"id = {AWS_ID}"],
+        ([f"s = {AWS_SECRET}", f"id = {AWS_ID}"], [(1, "AWS secret key"), (2, "AWS access key")]),
+        ([f"id = {AWS_ID}", "a", "b", f"s = {AWS_SECRET}"], [(1, "AWS access key"), (4, "AWS secret key")]),
+        ([f"s = {AWS_SECRET}", "a", "b", "c", f"id = {AWS_ID}"], [(5, "AWS access key")]),
+        ([f"id = {AWS_ID}", "a", "b", "c", f"s = {AWS_SECRET}"], [(1, "AWS access key")]),
+        (["x"] * 9 + [f"s = {AWS_SECRET}", "y", f"id = {AWS_ID}"],
          [(10, "AWS secret key"), (12, "AWS access key")]),
-        ([f"id = {AWS_ID} # ci", "a", "b", f"secret = {AWS_SECRET}"],
+        ([f"id = {AWS_ID} # ci", "a", "b", f"s = {AWS_SECRET}"],
          [(1, "AWS access key"), (4, "AWS secret key")]),
-        ([f"id = {AWS_ID} # ci", "a", "b", "c", f"secret = {AWS_SECRET}"], [(1, "AWS access key")]),
+        ([f"id = {AWS_ID} # ci", "a", "b", "c", f"s = {AWS_SECRET}"], [(1, "AWS access key")]),
     ],
 )
 def test_aws_secret_pairs_only_within_three_lines_either_side(lines, expected):

@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from prompt_foo_loom.config import Workspace, open_workspace
+from prompt_foo_loom.errors import PromptFooError
 from prompt_foo_loom.collect.manifest import Entry
 from prompt_foo_loom.model import Note, Skipped, Source
 from prompt_foo_loom.collect.sources import cli_entries, collect, decode, default_entries, language_for, tracked_files
@@ -102,8 +103,10 @@ def test_symlink_out_of_the_repository_is_skipped_in_the_default_walk(git_repo, 
     col = collect(ws, entries)
     assert [s.label for s in col.sources] == ["ok.py"]
     assert col.skipped == [Skipped("link.txt", "symlink to a file outside the repository")]
-    explicit = collect(ws, [path_entry("link.txt")])
-    assert explicit.sources[0].flags == ("symlink to a file outside the repository",)
+    with pytest.raises(PromptFooError, match="link.txt is a symlink to .*, outside the repository"):
+        collect(ws, [path_entry("link.txt")])  # named in a manifest: refused (issue 12)
+    named = collect(ws, [path_entry("link.txt", origin="cli")])  # named by the user: read, flagged
+    assert named.sources[0].flags == ("symlink to a file outside the repository",)
 
 
 def test_missing_entries_and_the_lost_bang_hint(git_repo):

@@ -43,7 +43,11 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server(monkeypatch):
+def server(monkeypatch, tmp_path):
+    # Loopback URLs are fetched only when the user's own config allows private addresses.
+    config = tmp_path / "user-config.toml"
+    config.write_text("[urls]\nallow_private = true\n", encoding="utf-8")
+    monkeypatch.setenv("PROMPT_FOO_CONFIG", str(config))
     for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(var, raising=False)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -96,7 +100,7 @@ def test_connection_refused_is_a_flagged_source():
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()  # nothing listens on this port now
-    src = fetch_url(f"http://127.0.0.1:{port}/", timeout=2)
+    src = fetch_url(f"http://127.0.0.1:{port}/", timeout=2, allow_private=True)
     assert src.kind == "url" and src.flags[0].startswith("fetch failed: ")
     assert "refused" in src.flags[0].lower()
 

@@ -5,10 +5,11 @@ Each raises (BudgetExceeded, exit 3; SecretsFound, exit 5) before anything is em
 
 from __future__ import annotations
 
-from ..errors import BudgetExceeded, SecretsFound
 from pathlib import Path
 
-from .secrets import Finding, allowed, describe_how_to_allow
+from ..errors import BudgetExceeded, SecretsFound
+from .book_gate import book_pieces, is_allowed, source_of
+from .secrets import Finding, describe_how_to_allow
 from .secrets_memo import scan_parts
 
 
@@ -26,18 +27,31 @@ def check_budget(compiled, budget: int | None, top: int = 10) -> None:
                          hint="Drop or comment out entries in foo_files.py, add --exclude globs, or raise --budget.")
 
 
-def check_secrets(parts: list[tuple[str, str]], allow_globs: list[str],
-                  memo_folder: Path | None = None) -> list[Finding]:
-    """Refuse on any credential shape not deliberately allowed; returns the allowed ones.
-    Texts found clean before (same content, same rules) are not scanned again."""
-    findings = scan_parts(parts, memo_folder)
-    texts = dict(parts)
+def check_book(compiled, user_globs: list[str], repo_globs: list[str], entries=(),
+               memo_folder: Path | None = None) -> list[Finding]:
+    """Refuse on any credential shape anywhere in the finished book (labels, command lines, URLs,
+    --arg values, templates, Manifest, Summary, Recapture) not deliberately allowed.
+    Returns the allowed findings. Texts found clean before are not scanned again."""
+    ps = book_pieces(compiled)
+    findings = scan_parts([(str(i), p.text) for i, p in enumerate(ps)], memo_folder)
+    manifest_lines = {e.text: e.line for e in entries if getattr(e, "line", 0)}
     blocked, passed = [], []
     for f in findings:
-        (passed if allowed(f, allow_globs, _line(texts.get(f.label, ""), f.line)) else blocked).append(f)
+        piece = ps[int(f.label)]
+        line = _line(piece.text, f.line)
+        named = Finding(piece.label, f.line, f.kind, f.excerpt)
+        if is_allowed(named, piece, user_globs, repo_globs, line):
+            passed.append(named)
+        else:
+            blocked.append((piece, named, line))
     if blocked:
         lines = [f"{len(blocked)} credential-shaped string{'s' if len(blocked) != 1 else ''} found; nothing was emitted:"]
-        lines += [f"  {f.label}:{f.line}: {f.kind}: {f.excerpt}" for f in blocked]
+        for piece, f, line in blocked:
+            if piece.section == "Codebase" and piece.label != "Codebase":
+                lines.append(f"  Codebase: {f.label}:{f.line}: {f.kind}: {f.excerpt}")
+            else:
+                lines.append(f"  {piece.section} section, line {f.line}{source_of(line, manifest_lines)}: "
+                             f"{f.kind}: {f.excerpt}")
         raise SecretsFound("\n".join(lines), hint=describe_how_to_allow())
     return passed
 

@@ -1,17 +1,22 @@
 """The secrets gate: high-confidence credential *shapes* in a book, before it leaves the machine.
 
-Only shapes a real issuer produces are reported (provider prefixes, PEM key blocks, expiring
-JWTs, upper-case ``*_TOKEN=`` style assignments of a random-looking literal). Keyword hits alone
-never count: a scanner that fires on ordinary code gets switched off, which is worse than none.
+Only shapes a real issuer produces are reported (provider prefixes, learnt from gitleaks'
+rules and detect-secrets' plugins, in secrets_shapes.py; PEM key blocks; expiring JWTs;
+passwords in URLs to real hosts; named assignments of a random-looking literal). Keyword hits
+alone never count: a scanner that fires on ordinary code gets switched off, which is worse than none.
 
-Deliberate blind spots, each because the alternative fires on ordinary projects:
+Named assignments are found in any case and form (``NAME=v``, ``name = "v"``, ``"name": "v"``,
+``name: v``, ``name="v"`` keyword arguments, ``?name=v``); a lower- or camel-case name needs a
+key-like value (16+ characters, upper, lower and digits, or 32+ hex), because such names in
+code are usually test fixtures. Deliberate blind spots, each because the alternative fires on
+ordinary projects:
 - values containing EXAMPLE (AWS's documented key pair), runs of x or 0, placeholder words;
 - `SECRET_KEY` (framework signing keys: Flask and FastAPI tutorials publish hex examples);
-- lower-case code variables (`password = "..."` in tests), whose values are usually fixtures;
+- URL passwords to RFC 2606/6761 hosts (example.com, *.test, *.invalid, localhost);
 - JWTs without an `exp` claim or outside an assignment (hand-made test and docs tokens).
-Measured: zero findings on pallets/flask (231 text files) and fastapi/fastapi (2,952 files,
-24 MB) in about 0.2 s (about 100 MB/s); see benchmarks/scan_corpus.py. Warm compiles skip
-unchanged clean files through secrets_memo.CleanMemo.
+Measured (benchmarks/bench_secrets.py): 99.0% of a 50-kind x 8-context corpus (detect-secrets:
+69.7%), zero findings on flask, click, httpx and fastapi (requests: its committed test TLS keys).
+Warm compiles skip unchanged clean files through secrets_memo.CleanMemo.
 
 Every provider prefix below is assembled from fragments so this file cannot match itself.
 """
@@ -26,6 +31,8 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+
+from .secrets_shapes import PROVIDERS
 
 ALLOW_MARKER = "prompt-foo: allow-secret"
 _J = "".join  # assembles prefixes so no credential shape appears literally here
@@ -47,6 +54,9 @@ class _Shape:
     anchors: tuple[str, ...]
     pattern: re.Pattern
     group: str = "secret"  # the group holding the secret (redacted in the excerpt)
+    # For shapes whose literal sits mid-token (`-us` of a Mailchimp key): what must come right
+    # before the match, checked on the rare hit, and counted as part of the secret.
+    lead: re.Pattern | None = None
 
 
 # Patterns start with their literal prefix (no lookbehind) so `re` can skip ahead at C speed;
@@ -149,6 +159,15 @@ _SHAPES: tuple[_Shape, ...] = (
             + _E
         ),
     ),
+    *(_Shape(kind, (), re.compile(r"(?P<secret>" + body + r")" + _E), lead=re.compile(lead) if lead else None)
+      for kind, lead, body in PROVIDERS),
+    _Shape(
+        "password in a URL",
+        (),
+        # scheme://user:password@host: database URLs, basic-auth package indexes, webhooks.
+        re.compile(r"://[^\s:/@'\"`<>(){}\[\]]{1,64}:"
+                   r"(?P<secret>[^\s:/@'\"`<>(){}\[\]]{6,200})@(?P<host>[A-Za-z0-9.\-]+)"),
+    ),
 )
 
 # `.env`-style assignments: an upper-case name *ending* in one of these words. SECRET_KEY (a
@@ -157,11 +176,21 @@ _SHAPES: tuple[_Shape, ...] = (
 _NAME_WORDS = ("SECRET", "TOKEN", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "ACCESS_KEY", "PRIVATE_KEY")
 _ASSIGN_REST = (
     r"(?![A-Za-z0-9_])[\"']?[ \t]*(?::=|=(?!=)|:(?!:))[ \t]*"
-    r"(?:(?P<q>[\"'])(?P<qv>[^\"'\r\n]*)(?P=q)|(?P<bv>[^\s\"'`#;,]+))"
+    r"(?:(?P<q>[\"'])(?P<qv>[^\"'\r\n]*)(?P=q)|(?P<bv>[^\s\"'`#;,&]+))"
 )
-# One pattern per word, so each starts with a literal `re` can search for quickly.
-_ASSIGNS = tuple(re.compile(f"(?P<word>{word})" + _ASSIGN_REST) for word in _NAME_WORDS)
+
+
+def _spellings(word: str) -> tuple[str, ...]:
+    """UPPER_CASE, lower_case and camelCase spellings of a name word (each a literal `re` can find fast)."""
+    parts = word.lower().split("_")
+    return tuple(dict.fromkeys((word, "_".join(parts), "".join(p.title() for p in parts), "".join(parts))))
+
+
+# One pattern per spelling, so each starts with a literal `re` can search for quickly.
+_ASSIGNS = tuple((re.compile(f"(?P<word>{spelling})" + _ASSIGN_REST), spelling)
+                 for word in _NAME_WORDS for spelling in _spellings(word))
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_ANY_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
 _PLACEHOLDER_WORDS = (
     "example", "changeme", "change_me", "change-me", "placeholder", "your", "dummy", "fake",
     "sample", "test", "redacted", "xxxx", "insecure", "secret", "password", "token", "todo",
@@ -169,7 +198,7 @@ _PLACEHOLDER_WORDS = (
 )  # fmt: skip
 _CODE_REF = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 # After the literal: the end of the statement or the next item, not an operator or a call on it.
-_LINE_TAIL_OK = re.compile(r"[ \t]*(?:[,;)\]}#]|//|--|\r?\Z)")
+_LINE_TAIL_OK = re.compile(r"[ \t]*(?:[,;)\]}#&]|//|--|\r?\Z)")
 
 
 def _entropy(value: str) -> float:
@@ -194,7 +223,7 @@ def _classes(value: str) -> int:
     return sum(any(kind(c) for c in value) for kind in kinds)
 
 
-def _assignment_value_ok(m: re.Match, line_rest: str) -> bool:
+def _assignment_value_ok(m: re.Match, line_rest: str, strict: bool = False) -> bool:
     """True when the assigned value is a plain literal that looks like a real secret."""
     quoted = m.group("q") is not None
     value = m.group("qv") if quoted else m.group("bv")
@@ -204,7 +233,13 @@ def _assignment_value_ok(m: re.Match, line_rest: str) -> bool:
         return False  # an env lookup, template or interpolation
     if not quoted and ("(" in value or _CODE_REF.match(value) and not any(c.isdigit() for c in value)):
         return False  # a call or a reference to another name
+    if strict:  # code variables and config keys: test fixtures are common, so only a key-like value
+        return _looks_random(value, 16) and (_classes(value) == 3 or _hexlike(value)) and _entropy(value) >= 3.5
     return _looks_random(value)
+
+
+def _hexlike(value: str) -> bool:
+    return len(value) >= 32 and all(c in "0123456789abcdefABCDEF" for c in value)
 
 
 def _jwt_is_live(token: str) -> bool:
@@ -236,6 +271,11 @@ def _token_ok(kind: str, secret: str) -> bool:
         return True
     if kind == "JWT in an assignment":
         return _jwt_is_live(secret)
+    if kind == "password in a URL":
+        return secret[:1] not in "$%<{*" and _looks_random(secret, 8)
+    if kind == "Hugging Face token":  # letters only: mixed case and random-looking is the shape
+        body = secret[3:]
+        return _classes(body) >= 2 and _entropy(body) >= 3.5
     body = secret[4:]
     if secret.startswith(_J(["AK", "IA"])):
         return _entropy(body) >= 3.0  # base32 ids lack a digit 4% of the time; ASIA starts words
@@ -264,27 +304,86 @@ def _finding(label: str, text: str, kind: str, start: int, end: int) -> Finding:
     return Finding(label, number, kind, _redact(line, start - ls, min(end, le) - ls))
 
 
+def _literal_prefix(pattern: str) -> str:
+    """The plain text every match starts with (after the secret group's opening), or ''."""
+    body = pattern.removeprefix("(?P<secret>")
+    depth, klass = 0, False
+    for i, c in enumerate(body):  # a top-level alternation has no common prefix
+        if body[i - 1 : i] == "\\":
+            continue
+        if klass:
+            klass = c != "]"
+        elif c == "[":
+            klass = True
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+            if depth < 0:
+                break
+        elif c == "|" and depth == 0:
+            return ""
+    out = []
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and i + 1 < len(body) and not body[i + 1].isalnum():
+            out.append(body[i + 1])
+            i += 2
+            continue
+        if c in ".^$*+?{}[]|()\\":
+            break
+        out.append(c)
+        i += 1
+    if i < len(body) and body[i] in "*?{" and out:
+        out.pop()  # the last literal is optional or repeated
+    return "".join(out)
+
+
+# A substring test per shape skips most patterns on most texts: `in` is far faster than a
+# regex pass, and most texts hold none of these prefixes.
+_ANCHORS = tuple(shape.anchors or ((p,) if (p := _literal_prefix(shape.pattern.pattern)) else ()) for shape in _SHAPES)
+
+
 def _scan_shapes(label: str, text: str) -> list[Finding]:
     found = []
     access_keys = []
-    for shape in _SHAPES:
-        if shape.anchors and not any(a in text for a in shape.anchors):
+    for shape, anchors in zip(_SHAPES, _ANCHORS):
+        if anchors and not any(a in text for a in anchors):
             continue
         for m in shape.pattern.finditer(text):
             start = m.start()
-            if start and text[start - 1] in _WORD_CHARS and shape.kind != "AWS secret key":
+            lo, hi = m.start(shape.group), m.end(shape.group)
+            if shape.lead is not None:
+                lead = shape.lead.search(text, max(0, start - 40), start)
+                if lead is None:
+                    continue
+                start = lo = lead.start()
+            if shape.kind == "password in a URL":
+                if _documentation_host(m.group("host")):
+                    continue
+            elif start and text[start - 1] in _WORD_CHARS and shape.kind != "AWS secret key":
                 continue  # the prefix sits inside a longer word
             if shape.kind == "JWT in an assignment" and not _JWT_LEAD.search(text, max(0, start - 40), start):
                 continue
-            secret = m.group(shape.group)
+            secret = text[lo:hi]
             if not _token_ok(shape.kind, secret):
                 continue
-            found.append(_finding(label, text, shape.kind, m.start(shape.group), m.end(shape.group)))
+            found.append(_finding(label, text, shape.kind, lo, hi))
             if shape.kind == "AWS access key":
                 access_keys.append(m)
     for m in access_keys:
         found.extend(_paired_aws_secret(label, text, m, found))
     return found
+
+
+_DOC_DOMAINS = ("example.com", "example.org", "example.net")
+_DOC_TLDS = (".example", ".invalid", ".test", ".localhost")
+
+
+def _documentation_host(host: str) -> bool:
+    """RFC 2606/6761 names: reserved for documentation and tests, never a live service."""
+    host = host.lower().rstrip(".")
+    return host in ("localhost", *_DOC_DOMAINS, *(t[1:] for t in _DOC_TLDS)) or host.endswith(
+        tuple("." + d for d in _DOC_DOMAINS) + _DOC_TLDS)
 
 
 _JWT_LEAD = re.compile(r"[=:][ \t]*[\"'`]?(?:Bearer[ \t]+)?\Z")  # what makes a JWT an assignment
@@ -320,15 +419,19 @@ def _paired_aws_secret(label: str, text: str, key: re.Match, found: list[Finding
 
 def _scan_assignments(label: str, text: str) -> list[Finding]:
     found = []
-    for m in (m for pattern in _ASSIGNS for m in pattern.finditer(text)):
-        name_start = m.start("word")
-        while name_start > 0 and text[name_start - 1] in _NAME_CHARS:
+    for m in (m for pattern, spelling in _ASSIGNS if spelling in text for m in pattern.finditer(text)):
+        word_start = name_start = m.start("word")
+        upper = m.group("word").isupper()
+        chars = _NAME_CHARS if upper else _ANY_NAME_CHARS
+        while name_start > 0 and text[name_start - 1] in chars:
             name_start -= 1
         if name_start > 0 and text[name_start - 1].isalnum():
             continue  # the name runs on in lower case (e.g. myTOKEN): not an env-style name
+        if not upper and word_start > name_start and text[word_start - 1].isalpha() and m.group("word").islower():
+            continue  # lower-case word glued to a longer name (e.g. "nosecret"): not this word
         line_end = text.find("\n", m.end())
         rest = text[m.end() : len(text) if line_end < 0 else line_end]
-        if _assignment_value_ok(m, rest):
+        if _assignment_value_ok(m, rest, strict=not upper):
             group = "qv" if m.group("q") is not None else "bv"
             found.append(_finding(label, text, "secret assignment", m.start(group), m.end(group)))
     return found

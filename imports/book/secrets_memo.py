@@ -2,7 +2,7 @@
 
 scan_text is a pure function of the text, so a clean verdict holds for any text with the same
 content hash under the same rules. Only clean verdicts are kept (findings are always recomputed).
-The memo file is named after a hash of secrets.py itself: changing a rule starts a fresh memo.
+The memo file is named after a hash of secrets.py and secrets_shapes.py: changing a rule starts a fresh memo.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ _MAX_ENTRIES = 200_000  # a bound on the file (about 7 MB); past it the memo sta
 
 
 def _rules_version() -> str:
-    return xxhash.xxh3_64_hexdigest(Path(secrets.__file__).read_bytes())
+    rules = Path(secrets.__file__)
+    return xxhash.xxh3_64_hexdigest(rules.read_bytes() + (rules.parent / "secrets_shapes.py").read_bytes())
 
 
 class CleanMemo:

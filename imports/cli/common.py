@@ -32,7 +32,7 @@ def stderr_console():
 
 
 def report_error(exc: PromptFooError, program: str = "prompt-foo") -> None:
-    label = {2: "usage error", 3: "over budget", 4: "seal drift", 5: "secrets found"}.get(
+    label = {2: "usage error", 3: "over budget", 4: "seal drift", 5: "secrets found", 6: "untrusted"}.get(
         exc.exit_code, "refused"
     )
     click.echo(f"{program}: {label}: {exc.message}", err=True)

@@ -14,7 +14,7 @@ from ..errors import EXIT_CODES_HELP, PromptFooError, UsageProblem
 from ..printable import clean_text, without_home
 from .common import reports_errors, see_also
 from .pipulate_options import PipulateCommand, daily_controls, pipulate_options
-from .seals import seal_options
+from .seals import _YES as YES_KEY, seal_options
 from .story import story_options
 
 LOCK_ENV = "PROMPT_FOO_COMPILE_LOCK"
@@ -66,6 +66,10 @@ def _command_line(argv: list[str], root: Path) -> str:
               help="tiktoken encoding, bundled and offline: auto (o200k_base), o200k_base or cl100k_base.")
 @click.option("--allow-secret", "allow_secrets", multiple=True, metavar="GLOB",
               help="Let credential shapes through in sources whose label matches GLOB (deliberate).")
+@click.option("--trust", "trust", is_flag=True,
+              help="Show the manifest's commands, URLs and outside paths and trust them for this "
+                   "repository (asks, or pass --yes).")
+@click.option("--no-commands", is_flag=True, help="Compile without the manifest's commands, URLs and outside paths.")
 @click.option("--strict", is_flag=True, help="Exit 1 when a manifest entry is missing.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and where the book went.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every processing note.")
@@ -75,7 +79,7 @@ def _command_line(argv: list[str], root: Path) -> str:
 @click.version_option(__version__, "-V", "--version", prog_name="prompt-foo")
 @reports_errors
 def main(prompt, output, no_clipboard, clipboard_backend, chop, args, files, exclude, tree, budget,
-         encoding, allow_secrets, strict, quiet, verbose, **story_params):
+         encoding, allow_secrets, strict, quiet, verbose, trust, no_commands, **story_params):
     """Compile a context book: the files your manifest (foo_files.py) names, the story so far and
     your intent, fenced and token-counted, checked for seal drift and secrets, then copied to the
     clipboard and/or written with -o.
@@ -95,6 +99,9 @@ def main(prompt, output, no_clipboard, clipboard_backend, chop, args, files, exc
         return
     if output == "":
         raise UsageProblem("-o '': the book needs a file name", hint="Give -o FILE, or -o - for stdout.")
+    yes = bool(click.get_current_context().meta.get(YES_KEY))  # --yes (shared with --reledger)
+    if trust and no_commands:
+        raise UsageProblem("--trust and --no-commands contradict each other", hint="Choose one.")
     from .compile_run import run_compile  # heavy imports only after --help/--version
 
     controls, more_files = daily_controls(story_params, output)
@@ -105,7 +112,7 @@ def main(prompt, output, no_clipboard, clipboard_backend, chop, args, files, exc
             chop=chop, args=_parse_args(args), files=list(files) + more_files, exclude=list(exclude),
             tree=tree, budget=budget, encoding=encoding, allow_secrets=list(allow_secrets), strict=strict,
             quiet=quiet, verbose=verbose, story_params=story_params, argv=argv,
-            command_line=_command_line, controls=controls,
+            command_line=_command_line, controls=controls, trust=(trust, yes, no_commands),
         )
     except PromptFooError as exc:
         if controls.json:  # a script reading stdout learns of the refusal too; stderr says it as usual

@@ -6,12 +6,16 @@ from ..book.pipeline import Request, compile_book
 from ..config import cache_dir, open_workspace
 from ..book.emit import emit
 from ..errors import PromptFooError, UsageProblem
-from ..book.gates import check_budget, check_secrets
+from ..book.gates import check_book, check_budget
 from ..collect.intent import resolve_intent
 from ..collect.manifest import DEFAULT_CHOP, read_manifest
 from ..model import Note
 from ..collect.sources import UNTRACKED, cli_entries, default_entries
 from ..tokens import open_counter
+from ..collect.bounds import effective
+from ..textdata import outside_overrides
+from ..userconf import load_user_config
+from .trust_gate import decide as decide_trust
 from .common import stderr_console
 from .daily_run import choose_frame, own_output, unmatched_cli_files, with_extra_prompt
 from .report import show_result
@@ -39,7 +43,7 @@ def _entries(ws, chop, args, files, exclude, notes, output=None):
 
 def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, files, exclude, tree,
                 budget, encoding, allow_secrets, strict, quiet, verbose, story_params, argv, command_line,
-                controls=None):
+                controls=None, trust=(False, False, False)):
     from .pipulate_options import DailyControls
 
     controls = controls or DailyControls()
@@ -53,10 +57,12 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     except FileNotFoundError:  # the shell's current folder was deleted under it
         raise PromptFooError("the current folder no longer exists",
                              hint="cd to an existing folder and run again.") from None
+    bounds = effective(ws.settings, load_user_config())  # what the repository may loosen, bounded
     budget = budget or ws.setting("budget")  # settings are checked before any work, so a typo costs nothing
     exclude = _globs(ws, "exclude") + _valid_globs(exclude, "--exclude")  # the command line wins
-    allow_globs = list(allow_secrets) + _globs(ws, "allow_secrets")
+    _globs(ws, "allow_secrets")  # checked for shape; applied only within bounds
     notes: list[Note] = [Note(w, "warn") for w in getattr(ws.settings, "warnings", [])]
+    notes += [Note(n, "warn") for n in bounds.notes]
     if not ws.in_git:
         notes.append(Note(f"not inside a git repository: working on {ws.root}", "warn"))
     counter = open_counter(encoding or ws.setting("encoding"), cache_dir())
@@ -75,6 +81,8 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
     notes.append(Note(f"intent from {intent_from}"))
     intent = with_extra_prompt(intent, controls)
     entries, skipped, manifest = _entries(ws, chop, args, files, exclude, notes, output)
+    entries = decide_trust(ws, entries, trust, notes, skipped)  # before anything runs (exit 6)
+    skipped += outside_overrides(ws.root)
     story = gather_story(ws, counter, story_params)
     if story.changed_paths:
         from ..collect.manifest import Entry
@@ -107,13 +115,9 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
         from ..book.profiles import check_denylist
 
         check_denylist(compiled.text, profile)
-    scrub = profile.scrub if profile is not None else (lambda text: text)
-    # The gate reads what the book holds: scrubbed text, and no file bodies under --context-only.
-    parts = [] if controls.context_only else [(s.label, s.text) for s in compiled.collection.sources]
-    parts += [(name, scrub(text)) for name, text in (("Story", story.story), ("Articles", story.articles),
-                                                      ("Diff", story.diff), ("Log", story.log), ("Prompt", intent))
-              if text]
-    allowed = check_secrets(parts, allow_globs, cache_dir())
+    # The gate reads the finished book, every byte of it (scrubbed by the profile, if any).
+    allowed = check_book(compiled, list(allow_secrets) + list(bounds.user_allow), list(bounds.repo_allow),
+                         entries, cache_dir())
     emitted = emit(compiled.text, output, use_clipboard=not no_clipboard and output != "-",
                    backend=clipboard_backend, fallback=cache_dir() / "last-book.md")
     show_result(console, compiled, emitted, allowed, quiet=quiet, verbose=verbose)

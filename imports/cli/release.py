@@ -114,6 +114,8 @@ def main(check, dry_run, set_version, bump, commit, tag, message):
     if mixed:
         raise ReleaseRefused("--commit would also commit changes this step did not make:\n"
                              + _bullets(mixed), hint="Commit or put them aside, then run again.")
+    if (commit and plan.changed) or tag:
+        _check_identity(repo)  # before writing: a commit git refuses would come too late
     write_all(ws.root, plan)
     if plan.new_version != plan.old_version:
         how = f" (--bump {bump})" if bump else ""
@@ -130,7 +132,7 @@ def main(check, dry_run, set_version, bump, commit, tag, message):
     elif commit:
         click.echo("nothing changed; no commit")
     if tag:
-        repo.create_tag(tag_name, message=f"Release {plan.new_version}")
+        _tag_or_explain(repo, tag_name, plan, committed=commit and bool(plan.changed))
         click.echo(f"tagged {tag_name}")
     if not plan.changed:
         click.echo(f"release: up to date (version {plan.new_version})")
@@ -151,6 +153,42 @@ def _commit_or_undo(repo, root: Path, plan: Plan, message: str) -> None:
         said = (exc.stderr or "").strip().removeprefix("stderr:").strip().strip("'")
         raise ReleaseRefused("git commit failed, so nothing was changed (files and index put "
                              f"back):\n  {said or exc}") from None
+
+
+def _check_identity(repo) -> None:
+    """ReleaseRefused when git has no usable name and email to commit or tag with."""
+    import git
+
+    try:
+        repo.git.var("GIT_COMMITTER_IDENT")
+        repo.git.var("GIT_AUTHOR_IDENT")
+    except git.exc.GitCommandError as exc:
+        said = (exc.stderr or "").strip().removeprefix("stderr:").strip().strip("'")
+        first = next((ln for ln in said.splitlines() if ln.strip().startswith("fatal")), said)
+        raise ReleaseRefused(f"git has no identity to commit or tag with ({first.strip()}); "
+                             "nothing was written",
+                             hint='Set one: git config user.name "Your Name" && '
+                                  "git config user.email you@example.com") from None
+
+
+def _tag_or_explain(repo, tag_name: str, plan: Plan, committed: bool) -> None:
+    """Tag HEAD; if git refuses this late, say exactly how to finish or take the commit back."""
+    import git
+
+    try:
+        repo.create_tag(tag_name, message=f"Release {plan.new_version}")
+    except (git.exc.GitCommandError, OSError) as exc:
+        said = (getattr(exc, "stderr", "") or str(exc)).strip().removeprefix("stderr:").strip()
+        head = repo.head.commit.hexsha
+        steps = [f"to finish: git tag -a {tag_name} -m 'Release {plan.new_version}' {head[:12]}"]
+        if committed:
+            steps.append("or to take the release commit back: git reset --keep HEAD~1")
+        raise ReleaseRefused(
+            f"tagging failed: {said.strip(chr(39))}\n"
+            + (f"  the release commit {head[:12]} was made but is not tagged\n" if committed
+               else "") + _bullets(steps),
+            hint="Fix the cause (a stale .lock file under .git/refs/tags, a full disk), then "
+                 "run the command above.") from None
 
 
 def _check_tag_name(repo, name: str) -> None:

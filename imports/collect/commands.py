@@ -16,12 +16,15 @@ import time
 from pathlib import Path
 
 from ..model import Source
+from .credstores import is_credential_store
+from .reaper import Reaper
 
 LOCK_ENV = "PROMPT_FOO_COMPILE_LOCK"
 DEFAULT_TIMEOUT = 180.0
 STDERR_TAIL = 2000
 STDERR_READ = 1024 * 1024  # bytes of stderr read back to take the tail from
 MAX_OUTPUT = 8 * 1024 * 1024  # bytes of stdout kept; a bigger output is a runaway
+MAX_STDERR = 8 * 1024 * 1024  # bytes of stderr allowed before the command is a runaway (`yes 1>&2`)
 _FILE_REF = re.compile(r"\{\{([^{}\n]+)\}\}")
 
 
@@ -29,11 +32,17 @@ class CommandInputMissing(LookupError):
     """A {{path}} in the command names no readable file."""
 
 
+class CredentialStoreInput(CommandInputMissing):
+    """A {{path}} names a credential store (~/.netrc, an SSH key…): never read into a command."""
+
+
 def expand_file_refs(command: str, root: Path) -> str:
     """``command`` with each {{path}} (relative to ``root``, or ~ or absolute) replaced by that file's text."""
     def replace(match: re.Match) -> str:
         written = match.group(1).strip()
         path = Path(root) / os.path.expanduser(written)
+        if is_credential_store(written) or is_credential_store(os.path.realpath(path)):
+            raise CredentialStoreInput(written)
         if not path.is_file():  # missing, a folder, or a FIFO/device that would block or never end
             raise CommandInputMissing(written)
         try:
@@ -56,13 +65,18 @@ def run_command(label: str, command: str, root: Path, timeout: float = DEFAULT_T
     """
     env = dict(os.environ)
     env[LOCK_ENV] = "1"
+    reaper = Reaper()  # descendants that leave the group (setsid) come back to us, to be ended
     with tempfile.TemporaryFile() as out_f, tempfile.TemporaryFile() as err_f:
         try:
             proc = subprocess.Popen(command, shell=True, cwd=root, env=env, stdin=subprocess.DEVNULL,
                                     stdout=out_f, stderr=err_f, start_new_session=True)
         except OSError as exc:
             return Source("command", label, f"# could not start: {exc}\n", "text", 0, (f"could not start: {exc}",))
-        stopped = _watch(proc, out_f, timeout)
+        try:
+            stopped = _watch(proc, out_f, timeout, err_f)
+        finally:
+            _kill_group(proc.pid)  # whatever the command left running in its group
+            reaper.end_strays()
         out_f.seek(0)
         out = out_f.read(MAX_OUTPUT)
         err_size = os.fstat(err_f.fileno()).st_size
@@ -71,8 +85,8 @@ def run_command(label: str, command: str, root: Path, timeout: float = DEFAULT_T
     return _receipt(label, out, err, proc.returncode, stopped, timeout, err_size)
 
 
-def _watch(proc: subprocess.Popen, out_f, timeout: float) -> str | None:
-    """Wait for the command; kill its process group on timeout or runaway output."""
+def _watch(proc: subprocess.Popen, out_f, timeout: float, err_f=None) -> str | None:
+    """Wait for the command; kill its process group on timeout or runaway output (either stream)."""
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -82,6 +96,8 @@ def _watch(proc: subprocess.Popen, out_f, timeout: float) -> str | None:
             except subprocess.TimeoutExpired:
                 if os.fstat(out_f.fileno()).st_size > MAX_OUTPUT:
                     reason = "output"
+                elif err_f is not None and os.fstat(err_f.fileno()).st_size > MAX_STDERR:
+                    reason = "stderr"
                 elif time.monotonic() > deadline:
                     reason = "timeout"
                 else:
@@ -121,6 +137,9 @@ def _receipt(label: str, out: bytes, err: bytes, code: int | None, stopped: str 
     if stopped == "timeout":
         flags.append(f"timed out after {timeout:g} s; process group killed")
         text += f"# TIMED OUT after {timeout:g} s (process group killed)\n"
+    elif stopped == "stderr":
+        flags.append(f"stderr cut at {MAX_STDERR:,} bytes; process group killed")
+        text += f"# STDERR CUT at {MAX_STDERR:,} bytes (process group killed)\n"
     elif stopped == "output":
         flags.append(f"output cut at {MAX_OUTPUT:,} bytes; process group killed")
         text += f"# OUTPUT CUT at {MAX_OUTPUT:,} bytes (process group killed)\n"

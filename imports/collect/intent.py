@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import UsageProblem
 from .manifest import read_string_var
 from ..printable import clean_text
+from ..textdata import leaves_root
 
 DEFAULT_INTENT = ("Review the context above. Summarise what this code does, point out anything that "
                   "looks wrong, and propose the next small step as patch blocks.")
@@ -32,13 +33,16 @@ def resolve_intent(arg: str | None, root: Path, stdin=None) -> tuple[str, str]:
             return path.read_text(encoding="utf-8", errors="replace"), str(arg)
         return clean_text(arg), "argument"
     prompt_md = root / "prompt.md"
-    if prompt_md.is_file():
+    outside = prompt_md.is_file() and leaves_root(prompt_md, root)
+    if prompt_md.is_file() and not outside:
         return prompt_md.read_text(encoding="utf-8", errors="replace"), "prompt.md"
+    # A symlink out of the repository is never followed: it could point at ~/.netrc.
+    skipped = "prompt.md skipped (a symlink outside the repository, not followed); " if outside else ""
     if stdin is not None and not stdin.isatty():
         text = _read(stdin)
         if text.strip():
-            return text, "stdin"
-    return DEFAULT_INTENT, "default"
+            return text, skipped + "stdin"
+    return DEFAULT_INTENT, skipped + "default"
 
 
 def _read(stdin) -> str:

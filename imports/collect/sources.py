@@ -11,8 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .commands import DEFAULT_TIMEOUT, CommandInputMissing, expand_file_refs, run_command
+from .commands import (DEFAULT_TIMEOUT, CommandInputMissing, CredentialStoreInput, expand_file_refs,
+                       run_command)
 from ..config import Workspace
+from ..errors import PromptFooError, SecretsFound
+from ..userconf import load_user_config
+from .bounds import effective
+from .credstores import store_of
 from .globs import expand_glob, is_glob, untracked_files
 from .manifest import Entry, entry_kind, lens_meaning
 from ..model import Collection, Note, Skipped, Source
@@ -82,12 +87,15 @@ def collect(ws: Workspace, entries: list[Entry], *, command_timeout: float | Non
     ``exclude`` globs apply to what include globs match (a file named outright is always read)."""
     reader = _Reader(ws, Collection())
     reader.exclude = exclude_matcher(exclude or [])
-    timeout = command_timeout or _seconds(ws, "command_timeout", DEFAULT_TIMEOUT)
+    reader.named = {os.path.realpath(reader._locate(e.text)[0]) for e in entries if e.origin == "cli"}
+    _seconds(ws, "command_timeout", None), _seconds(ws, "url_timeout", None)  # a bad value is a usage error
+    bounds = effective(ws.settings, load_user_config())  # the repository's values, within safe bounds
+    timeout = command_timeout or bounds.command_timeout or DEFAULT_TIMEOUT
     for entry in entries:
         if entry.kind == "command":
             reader.command(entry, timeout)
         elif entry.kind == "url":
-            reader.url(entry, url_timeout or _seconds(ws, "url_timeout", None))
+            reader.url(entry, url_timeout or bounds.url_timeout, bounds.allow_private_urls)
         elif entry.kind == "lens":
             reader.lens(entry)
         elif entry.kind == "prose":
@@ -112,10 +120,13 @@ class _Reader:
         self._tracked: list[str] | None = None
         self._candidates: list[str] | None = None
         self.exclude = None
+        self.named: set[str] = set()  # real paths the user named with -f (credential stores allowed)
+
+    def _where(self, entry: Entry) -> str:
+        return f"{entry.file}:{entry.line}" if entry.line else _ORIGINS.get(entry.origin, entry.origin)
 
     def note(self, entry: Entry, text: str, level: str = "warn") -> None:
-        where = f"{entry.file}:{entry.line}" if entry.line else _ORIGINS.get(entry.origin, entry.origin)
-        self.col.notes.append(Note(f"{where}: {text}", level))
+        self.col.notes.append(Note(f"{self._where(entry)}: {text}", level))
 
     def _fresh(self, entry: Entry, label: str) -> bool:
         if label in self.seen:
@@ -131,7 +142,8 @@ class _Reader:
         try:
             command = expand_file_refs(entry.text[1:].strip(), self.ws.root)
         except CommandInputMissing as exc:
-            why = f"not run: {{{{{exc.args[0]}}}}} names no readable text file"
+            what = "a credential store" if isinstance(exc, CredentialStoreInput) else "no readable text file"
+            why = f"not run: {{{{{exc.args[0]}}}}} names {what}"
             self.add(entry, Source("command", entry.text, f"# {why}\n", "text", 0, (why,)))
             return
         self.add(entry, run_command(entry.text, command, self.ws.root, timeout))
@@ -141,12 +153,12 @@ class _Reader:
         if src.flags and src.flags != (UNTRACKED,):  # untracked files are counted once, by the caller
             self.note(entry, f"{src.label}: {'; '.join(src.flags)}")
 
-    def url(self, entry: Entry, timeout) -> None:
+    def url(self, entry: Entry, timeout, allow_private: bool = False) -> None:
         from .urls import DEFAULT_TIMEOUT as URL_TIMEOUT, fetch_url  # lazy: urllib is only needed here
 
         if not self._fresh(entry, entry.text):
             return
-        self.add(entry, fetch_url(entry.text, float(timeout or URL_TIMEOUT)))
+        self.add(entry, fetch_url(entry.text, float(timeout or URL_TIMEOUT), allow_private=allow_private))
 
     def lens(self, entry: Entry) -> None:
         """A Pipulate lens line: listed as skipped with what it asks for, never fetched or run."""
@@ -239,13 +251,34 @@ class _Reader:
     def file(self, entry: Entry, absolute: str, label: str, rel: str | None) -> None:
         explicit = entry.origin in EXPLICIT
         flags: list[str] = []
+        leaves = rel is not None and not _inside(os.path.realpath(absolute), self.real_root)
+        if leaves and not explicit:  # a symlink out is never followed, whatever it points at
+            self.col.skipped.append(Skipped(label, "symlink to a file outside the repository"))
+            return
+        store = store_of(label, absolute)
+        if store and os.path.realpath(absolute) not in self.named:
+            if not explicit and rel is not None:
+                # A repository's own file by that name (a test fixture .netrc): never packed, and
+                # listed, but no refusal, or every such repository would fail to compile whole.
+                self.col.skipped.append(Skipped(label, "a credential store by its name: not packed "
+                                                       "(name it with -f to include it)"))
+                return
+            raise SecretsFound(
+                f"{self._where(entry)}: {label} is a credential store"
+                + (f" (it points to {without_home(os.path.realpath(absolute))})" if store != label else "")
+                + "; nothing was emitted",
+                hint="Credential stores never go into a book from a manifest, a folder or a repository. "
+                     "If you really mean it, name the file yourself: prompt-foo -f PATH.")
         if rel is None:
             flags.append("outside repository")
         # Listed files never sit under a symlinked folder (git stores the link), so check the file only.
-        elif (explicit or os.path.islink(absolute)) and not _inside(os.path.realpath(absolute), self.real_root):
-            if not explicit:
-                self.col.skipped.append(Skipped(label, "symlink to a file outside the repository"))
-                return
+        elif leaves:
+            if entry.origin == "manifest":
+                raise PromptFooError(
+                    f"{self._where(entry)}: {label} is a symlink to "
+                    f"{without_home(os.path.realpath(absolute))}, outside the repository; nothing was emitted",
+                    hint="Symlinks out of the repository are not followed. Name the target itself in the "
+                         "manifest (it then needs prompt-foo --trust), or -f it on the command line.")
             flags.append("symlink to a file outside the repository")
         try:
             if os.path.exists(absolute) and not os.path.isfile(absolute):  # reading would block or never end

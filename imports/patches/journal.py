@@ -1,13 +1,15 @@
-"""The undo journal and the all-or-nothing write.
-
-Before the first file is touched, every pre-image and the plan (hashes before and after)
-are saved in the journal, marked "writing". Each file is then written to a temporary file
-beside it and renamed into place, so no file is ever half-written. The journal is marked
-"done" at the end; a journal still marked "writing" means a run was killed between two
-renames, and the next run refuses until ``--undo`` has put the pre-images back.
+"""The undo journal: which files the last run changed, their hashes and saved pre-images.
 
 The journal lives in ``.git/prompt-foo/`` inside a repository (never committed), else in
-``.prompt-foo/`` at the root. Only the last application is kept.
+``.prompt-foo/`` at the root. ``journal.json`` names the current run; that run's pre-images
+sit in ``runs/<run id>/``, a folder no other run writes, so saving a new run can never
+damage the pre-images the current journal points at. The switch from one run to the next is
+one atomic rename of ``journal.json``, made only once the new pre-images are on disk.
+
+Paths in the journal are relative to the root (a copied repository undoes its own files),
+and the root it was written for is recorded. States: ``writing`` (a run was stopped between
+two renames: ``--undo`` restores), ``done``, ``undoing`` (an undo was stopped: ``--undo``
+finishes it), ``undone``. The transaction itself is in ``write.py``.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from pathlib import Path
 
 from ..config import git_dir
 from ..errors import PromptFooError
-from .plan import FileChange
+from . import safeio
 
 MANIFEST = "journal.json"
-_KEYS = {"path", "real", "pre", "mode", "pre_sha", "post_sha"}
+RUNS = "runs"
+_KEYS = {"path", "pre", "mode", "pre_sha", "post_sha"}
+UNFINISHED = ("writing", "undoing")
+_MAX_BYTES = 64 << 20  # a journal is small; a huge one is not ours
 
 
 class JournalRefused(PromptFooError):
@@ -34,54 +39,90 @@ def journal_dir(root: Path) -> Path:
     return (gd / "prompt-foo") if gd is not None else (root / ".prompt-foo")
 
 
-def _sha(data: bytes | None) -> str | None:
-    return None if data is None else hashlib.sha256(data).hexdigest()
+def pre_dir(jdir: Path, manifest: dict) -> Path:
+    run = manifest.get("run")
+    return jdir / RUNS / run if run else jdir  # version 1 kept pre-N beside the manifest
 
 
-def _tmp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.foo-apply.tmp")
+def save_manifest(jdir: Path, manifest: dict) -> None:
+    """Replace journal.json atomically and durably (temp file, fsync, rename, fsync folder)."""
+    data = json.dumps(manifest, indent=1).encode("utf-8")
+    fd = os.open(jdir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        tmp = safeio.write_temp(fd, data, 0o644)
+        os.replace(tmp, MANIFEST, src_dir_fd=fd, dst_dir_fd=fd)
+        safeio.fsync_dir(fd)
+    finally:
+        os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes, mode: int | None) -> None:
-    """Write ``data`` to a temp file beside ``path``, then rename it over ``path``."""
-    tmp = _tmp_name(path)
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    if mode is not None:
-        os.chmod(tmp, mode)
-    os.replace(tmp, path)
+def remove_manifest(jdir: Path) -> None:
+    try:
+        os.unlink(jdir / MANIFEST)
+    except FileNotFoundError:
+        pass
 
 
-def _save_manifest(jdir: Path, manifest: dict) -> None:
-    write_atomic(jdir / MANIFEST, json.dumps(manifest, indent=1).encode("utf-8"), None)
+def _valid(manifest) -> bool:
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        return False
+    run = manifest.get("run")
+    if run is not None and (not isinstance(run, str) or not run.isalnum()):
+        return False
+    for e in manifest["files"]:
+        if not isinstance(e, dict) or not _KEYS <= e.keys() or not isinstance(e["path"], str):
+            return False
+        if e["pre"] is not None and not (isinstance(e["pre"], str) and e["pre"].startswith("pre-")
+                                         and e["pre"][4:].isdigit()):
+            return False
+    return True
 
 
 def load(root: Path) -> dict | None:
     path = journal_dir(root) / MANIFEST
-    if not path.is_file():
+    if not os.path.lexists(path):
         return None
     try:
+        if os.path.islink(path) or not path.is_file() or path.stat().st_size > _MAX_BYTES:
+            raise ValueError("not a journal file")
         manifest = json.loads(path.read_text(encoding="utf-8"))
         # A hand-edited or foreign journal must refuse, not crash in undo or the rerun check.
-        if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list) or \
-                not all(isinstance(e, dict) and _KEYS <= e.keys() for e in manifest["files"]):
+        if not _valid(manifest):
             raise ValueError("wrong shape")
         return manifest
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         raise JournalRefused(f"the undo journal {path} is unreadable",
                              hint="Inspect it, then delete it to carry on.") from None
 
 
 def interrupted(root: Path) -> dict | None:
-    """The manifest of a run that was killed mid-write, if any."""
+    """The manifest of a run or undo that was stopped midway, if any."""
     manifest = load(root)
-    return manifest if manifest and manifest.get("state") == "writing" else None
+    return manifest if manifest and manifest.get("state") in UNFINISHED else None
 
 
 def reply_digest(reply: str) -> str:
     return hashlib.sha256(reply.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+
+
+def current_sha(root: Path, rel: str) -> str | None:
+    """The hash of a file as it is now (NOT_A_FILE for anything but a regular file)."""
+    from .paths import PathRefused, resolve_target
+
+    try:
+        path = resolve_target(root, rel)[1]
+    except PathRefused:
+        return safeio.NOT_A_FILE
+    try:
+        fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return safeio.NOT_A_FILE
+    try:
+        return safeio.hash_at(fd, path.name)
+    finally:
+        os.close(fd)
 
 
 def last_applied_unchanged(root: Path, digest: str) -> bool:
@@ -89,77 +130,16 @@ def last_applied_unchanged(root: Path, digest: str) -> bool:
     manifest = load(root)
     if not manifest or manifest.get("state") != "done" or manifest.get("reply") != digest:
         return False
-    return all(_sha(_current(Path(e["real"]))) == e["post_sha"] for e in manifest["files"])
+    return all(current_sha(root, e["path"]) == e["post_sha"] for e in manifest["files"])
 
 
-def apply_changes(root: Path, changes: list[FileChange], digest: str | None = None) -> None:
-    """Journal the pre-images, then write every change (temp file + rename each)."""
-    jdir = journal_dir(root)
-    jdir.mkdir(parents=True, exist_ok=True)
-    for old in jdir.glob("pre-*"):
-        old.unlink()
-    entries = []
-    for k, c in enumerate(changes):
-        pre = None
-        if c.before is not None:
-            pre = f"pre-{k}"
-            (jdir / pre).write_bytes(c.before)
-        # Folders this run will create, deepest first, so undo can take them away again.
-        made = [str(d) for d in c.path.parents
-                if d.is_relative_to(os.path.realpath(root)) and not d.exists()]
-        entries.append({"path": c.rel, "real": str(c.path), "pre": pre, "mode": c.mode,
-                        "pre_sha": _sha(c.before), "post_sha": _sha(c.after),
-                        "action": c.action, "made_dirs": made})
-    manifest = {"version": 1, "state": "writing", "root": str(root), "reply": digest,
-                "files": entries}
-    _save_manifest(jdir, manifest)
-    for c in changes:
-        if c.after is None:
-            os.unlink(c.path)
-        else:
-            c.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(c.path, c.after, c.mode)
-    manifest["state"] = "done"
-    _save_manifest(jdir, manifest)
+def apply_changes(root: Path, changes, digest: str | None = None) -> None:
+    from .write import apply_changes as run
 
-
-def _current(path: Path) -> bytes | None:
-    return path.read_bytes() if path.is_file() else None
+    run(root, changes, digest)
 
 
 def undo(root: Path) -> list[dict]:
-    """Restore the pre-images of the last application; refuse if a file changed since."""
-    manifest = load(root)
-    if manifest is None or manifest.get("state") not in ("done", "writing"):
-        raise JournalRefused("there is no application to undo",
-                             hint="Only the last foo-apply run can be undone, once.")
-    was_interrupted = manifest["state"] == "writing"
-    jdir = journal_dir(root)
-    changed = []
-    for e in manifest["files"]:
-        now = _sha(_current(Path(e["real"])))
-        allowed = {e["post_sha"]} | ({e["pre_sha"]} if was_interrupted else set())
-        if now not in allowed:
-            changed.append(e["path"])
-    if changed:
-        raise JournalRefused(
-            "cannot undo: changed since foo-apply wrote them: " + ", ".join(changed),
-            hint="Nothing was restored. Save your edits elsewhere or revert them first.",
-        )
-    for e in manifest["files"]:
-        real = Path(e["real"])
-        tmp = _tmp_name(real)
-        if tmp.exists():
-            tmp.unlink()  # left by a run killed before its rename
-        if e["pre"] is None:
-            if real.is_file():
-                real.unlink()
-            for d in e.get("made_dirs", []):
-                if os.path.isdir(d) and not os.listdir(d):
-                    os.rmdir(d)
-        elif _sha(_current(real)) != e["pre_sha"]:
-            real.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(real, (jdir / e["pre"]).read_bytes(), e["mode"])
-    manifest["state"] = "undone"
-    _save_manifest(jdir, manifest)
-    return manifest["files"]
+    from .write import undo as run
+
+    return run(root)

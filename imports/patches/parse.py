@@ -27,9 +27,11 @@ _BRACKET = re.compile(
 _AIDER_SEARCH = re.compile(r"^<{5,9} ?SEARCH>?$")
 _AIDER_DIVIDER = re.compile(r"^={5,9}$")
 _AIDER_REPLACE = re.compile(r"^>{5,9} ?REPLACE$")
-_TARGET = re.compile(r"^(?:target|file|path)\s*:\s*(.+?)\s*$", re.IGNORECASE)
+# Both patterns see stripped lines, so a greedy group is exact; a lazy one before \s*$ is
+# quadratic on a line with many inner spaces.
+_TARGET = re.compile(r"^(?:target|file|path)\s*:\s*(.+)$", re.IGNORECASE)
 _FENCE = re.compile(r"^(`{3,}|~{3,})[\w+.-]*\s*$")
-_ENVELOPE_OP = re.compile(r"^\*\*\* (Add|Update|Delete) File: (.+?)\s*$")
+_ENVELOPE_OP = re.compile(r"^\*\*\* (Add|Update|Delete) File: (.+)$")
 
 # How far back a target line may sit above its block (across blank and fence lines).
 _LOOKBACK = 3

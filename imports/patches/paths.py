@@ -1,21 +1,74 @@
-"""Turn a reply's Target into a path inside the repository root, or refuse it."""
+"""Turn a reply's Target into a path inside the repository root, or refuse it.
+
+A target must stay inside the root without passing through a symlink (a committed link can
+point anywhere, including ``.git``), and must not name a git directory in any spelling a
+common file system reads as ``.git``: case (macOS, Windows), trailing dots and spaces and
+``::$INDEX_ALLOCATION`` (NTFS), 8.3 short names (``GIT~1``), HFS-ignored code points, and
+the git directory of any nested repository, whatever it is called. Git itself refuses the
+same spellings through ``core.protectHFS``/``core.protectNTFS``.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path, PurePosixPath
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-_JOURNAL = re.compile(r"^\.prompt-foo/(journal\.json|pre-\d+)$")
+_JOURNAL = re.compile(r"^\.prompt-foo(/|$)")
+_SHORT_NAME = re.compile(r"^git~\d+$")
+# Code points HFS+ ignores when comparing names (git's is_hfs_dotgit list).
+_HFS_IGNORED = dict.fromkeys([*range(0x200C, 0x2010), *range(0x202A, 0x202F),
+                              *range(0x206A, 0x2070), 0xFEFF])
 
 
 class PathRefused(ValueError):
     """A target that leaves the root or names something we must not touch."""
 
 
+def is_git_name(part: str) -> bool:
+    """Whether a path component is ``.git`` on some common file system."""
+    name = part.translate(_HFS_IGNORED).split(":", 1)[0].rstrip(" .").lower()
+    return name == ".git" or bool(_SHORT_NAME.match(name))
+
+
+def looks_like_git_dir(folder: Path) -> bool:
+    """A folder holding a repository's database (a nested repo's git dir, whatever its name)."""
+    return (os.path.isfile(folder / "HEAD") and os.path.isdir(folder / "objects")
+            and os.path.isdir(folder / "refs"))
+
+
+def check_way(real_root: Path, rel: str, shown: str) -> Path:
+    """The path of ``rel`` under ``real_root``, refusing symlinks and git dirs on the way."""
+    cur = real_root
+    parts = rel.split("/")
+    for k, part in enumerate(parts):
+        cur = cur / part
+        try:
+            st = os.lstat(cur)
+        except (FileNotFoundError, NotADirectoryError):
+            # Nothing below exists yet (folders to create), or a file stands on the way: the
+            # planner refuses that unless the same reply deletes the file first.
+            break
+        except OSError as exc:
+            raise PathRefused(f"{shown!r}: cannot inspect {'/'.join(parts[:k + 1])!r}: "
+                              f"{exc.strerror}") from None
+        if stat.S_ISLNK(st.st_mode):
+            where = "/".join(parts[:k + 1])
+            what = "is a symlink" if k == len(parts) - 1 else f"goes through a symlink ({where!r})"
+            raise PathRefused(f"{shown!r} {what} to {os.readlink(cur)!r}; "
+                              "only regular files inside the root are written")
+        if stat.S_ISDIR(st.st_mode) and looks_like_git_dir(cur):
+            raise PathRefused(f"{shown!r} is inside a git directory "
+                              f"({'/'.join(parts[:k + 1])!r} holds a repository)")
+    return real_root.joinpath(*parts)
+
+
 def resolve_target(root: Path, target: str) -> tuple[str, Path]:
     """(relative posix path, real path to read and write) for ``target`` under ``root``."""
+    if "\x00" in target:
+        raise PathRefused(f"{target!r} contains a NUL byte")
     raw = target.strip().replace("\\", "/")
     if not raw:
         raise PathRefused("empty target")
@@ -27,15 +80,10 @@ def resolve_target(root: Path, target: str) -> tuple[str, Path]:
     parts = tuple(p for p in parts if p != ".")
     if not parts or raw.endswith("/"):
         raise PathRefused(f"{target!r} names a folder, not a file")
-    if parts[0] == ".git":
-        raise PathRefused(f"{target!r} is inside .git/")
+    if any(is_git_name(p) for p in parts):
+        raise PathRefused(f"{target!r} is inside .git/ (or names it in another spelling)")
     rel = "/".join(parts)
-    if _JOURNAL.match(rel):  # outside git the journal sits in the root; undo trusts it
+    if _JOURNAL.match(rel.lower()):  # outside git the journal sits in the root; undo trusts it
         raise PathRefused(f"{target!r} is part of the undo journal")
     real_root = Path(os.path.realpath(root))
-    real = Path(os.path.realpath(real_root / rel))
-    try:
-        real.relative_to(real_root)
-    except ValueError:
-        raise PathRefused(f"{target!r} leads outside the repository root (through a symlink)") from None
-    return rel, real
+    return rel, check_way(real_root, rel, target)

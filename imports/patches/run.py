@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..canary import CanaryReport, inspect_reply
 from . import journal
+from .lock import repo_lock
 from .parse import parse
 from .plan import BlockResult, FileChange, plan
 from .verify import Finding, verify
@@ -51,7 +52,11 @@ def unified_diff(changes: list[FileChange]) -> str:
     return "".join(out)
 
 
-def recovery_hint(root: Path) -> str:
+def recovery_hint(root: Path, state: str = "writing") -> str:
+    if state == "undoing":
+        return (f"A previous foo-apply --undo was interrupted ({journal.journal_dir(root)}). "
+                f"Run `foo-apply --undo --root {root}` (or `python apply.py --undo`) to finish "
+                "it, then apply the reply again.")
     return (f"A previous foo-apply was interrupted while writing ({journal.journal_dir(root)}). "
             f"Run `foo-apply --undo --root {root}` (or `python apply.py --undo`) to restore "
             "the files it had written, then apply the reply again.")
@@ -60,13 +65,21 @@ def recovery_hint(root: Path) -> str:
 def apply_reply(reply: str, root: Path, *, strict: bool = False,
                 dry_run: bool = False) -> Report:
     """Apply ``reply`` under ``root`` all or nothing (or only diff it, with ``dry_run``)."""
+    if dry_run:
+        return _apply(reply, root, strict, dry_run)
+    # Read, plan and write under one lock: a second run plans on the first one's result.
+    with repo_lock(journal.journal_dir(root)):
+        return _apply(reply, root, strict, dry_run)
+
+
+def _apply(reply: str, root: Path, strict: bool, dry_run: bool) -> Report:
     report = Report("nothing", root)
     report.canary = inspect_reply(reply)
     if report.canary.damage or not report.canary.present:
         report.messages.append(report.canary.describe())
     stale = journal.interrupted(root)
     if stale is not None:
-        report.messages.append(recovery_hint(root))
+        report.messages.append(recovery_hint(root, stale.get("state", "writing")))
         if not dry_run:
             report.status = "refused"
             return report
@@ -103,5 +116,6 @@ def apply_reply(reply: str, root: Path, *, strict: bool = False,
 def undo_last(root: Path) -> Report:
     """Restore the pre-images of the last application."""
     report = Report("undone", root)
-    report.undone = journal.undo(root)
+    with repo_lock(journal.journal_dir(root)):
+        report.undone = journal.undo(root)
     return report

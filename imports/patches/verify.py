@@ -23,7 +23,11 @@ _MARKER_LINE = re.compile(
     r"|<{5,9} ?SEARCH|>{5,9} ?REPLACE)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
-_AUTOLINK = re.compile(r"\[([^\]\s]+)\]\(<?([a-z][a-z0-9+.-]*://)?([^)\s>]+)>?\)", re.IGNORECASE)
+# No part may run across a '[' or '(': each try then stops at the next one, so the scan is
+# linear (a run of 400,000 '[' took minutes when the label could contain '[').
+_AUTOLINK = re.compile(r"\[([^\[\]\s]+)\]\(<?([a-z][a-z0-9+.-]*://)?([^()\[\]\s<>]+)>?\)",
+                       re.IGNORECASE)
+_PARSE_LIMIT = 32 << 20  # bytes; larger files are not parsed by an airlock (a note says so)
 
 
 @dataclass
@@ -44,6 +48,8 @@ def _python(text: str) -> str | None:
         return f"Python syntax error at line {exc.lineno}: {exc.msg}"
     except ValueError as exc:  # null bytes
         return f"Python source is not parseable: {exc}"
+    except (RecursionError, MemoryError):
+        return "Python source is nested too deeply to compile"
     return None
 
 
@@ -52,6 +58,8 @@ def _json(text: str) -> str | None:
         json.loads(text)
     except json.JSONDecodeError as exc:
         return f"JSON error at line {exc.lineno}: {exc.msg}"
+    except RecursionError:
+        return "JSON nested too deeply to parse"
     return None
 
 
@@ -60,6 +68,8 @@ def _toml(text: str) -> str | None:
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return f"TOML error: {exc}"
+    except RecursionError:
+        return "TOML nested too deeply to parse"
     return None
 
 
@@ -120,6 +130,10 @@ def check(change: FileChange) -> list[Finding]:
     suffix = "." + rel.rsplit(".", 1)[-1].lower() if "." in rel.rsplit("/", 1)[-1] else ""
     checker = CHECKERS.get(suffix)
     if checker is None:
+        return out
+    if max(len(after), len(before or "")) > _PARSE_LIMIT:
+        out.append(Finding(rel, f"{suffix} check skipped: the file is larger than "
+                           f"{_PARSE_LIMIT >> 20} MiB", False))
         return out
     try:
         if before is not None and checker(before) is not None:

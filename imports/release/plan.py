@@ -37,19 +37,53 @@ class Plan:
         return sorted(p for p in self.texts if self.texts[p] != self.originals[p])
 
 
+def _read_inside(root: Path, rel: str) -> tuple[str | None, bytes | None]:
+    """(problem, bytes) of a configured file: inside the root with no symlink on the way, not
+    in any git directory, and a regular file (a FIFO would hang the read)."""
+    from ..patches import safeio
+    from ..patches.paths import PathRefused, check_way, is_git_name
+
+    real_root = Path(os.path.realpath(root))
+    path = real_root / rel
+    if os.path.islink(path):  # a replace would swap the link for a file, and miss its target
+        return (f"{rel}: is a symbolic link (to {os.readlink(path)}); "
+                "name the file itself in [tool.prompt-foo.release]"), None
+    if any(is_git_name(part) for part in rel.split("/")):
+        return f"{rel}: is inside .git/ (or names it in another spelling)", None
+    try:
+        check_way(real_root, rel, rel)
+        root_fd = safeio.open_root(real_root)
+        try:
+            fd = safeio.open_dir(root_fd, rel.split("/")[:-1])
+        finally:
+            os.close(root_fd)
+        try:
+            data = safeio.read_at(fd, rel.rsplit("/", 1)[-1])
+        finally:
+            os.close(fd)
+    except PathRefused as exc:
+        return f"{rel}: {exc}", None
+    except FileNotFoundError:
+        data = None
+    except OSError as exc:
+        return f"{rel}: cannot be read ({exc.strerror or exc})", None
+    if data is None:
+        return f"{rel}: file not found", None
+    if data == safeio.NOT_A_FILE:
+        return (f"{rel}: is not a regular file (a folder, FIFO or device); "
+                "name a regular file in [tool.prompt-foo.release]"), None
+    return None, data
+
+
 def _read(plan: Plan, root: Path, rel: str) -> str | None:
     if rel not in plan.texts:
-        path = root / rel
-        if path.is_symlink():  # a replace would swap the link for a file, and miss its target
-            plan.problems.append(f"{rel}: is a symbolic link (to {os.readlink(path)}); "
-                                 "name the file itself in [tool.prompt-foo.release]")
+        problem, data = _read_inside(root, rel)
+        if problem:
+            plan.problems.append(problem)
             return None
         try:
-            text = path.read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            plan.problems.append(f"{rel}: file not found")
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
             plan.problems.append(f"{rel}: cannot be read as UTF-8 ({exc})")
             return None
         plan.originals[rel] = plan.texts[rel] = text
@@ -69,10 +103,14 @@ def make_plan(root: Path, config, *, version: str | None, bump_part: str | None,
     catalogue = catalogue or Catalogue()
 
     src = config.source
-    text = (root / src.path).read_text(encoding="utf-8") if (root / src.path).is_file() else None
-    if text is None:
-        raise ReleaseRefused(f"the version source {src.path} does not exist "
-                             "([tool.prompt-foo.release] version_source)")
+    problem, data = _read_inside(root, src.path)
+    if problem:
+        raise ReleaseRefused(f"the version source {src.path} cannot be used "
+                             f"([tool.prompt-foo.release] version_source): {problem}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReleaseRefused(f"the version source {src.path} is not UTF-8 ({exc})") from None
     current = read_version(src.rule, text, src.path, src.pattern)  # ComputedVersion: exit 1
     if version is not None:
         check_version(version, "--set-version")
@@ -137,20 +175,25 @@ def dirty_paths(repo) -> list[str]:
 
 
 def write_all(root: Path, plan: Plan) -> None:
-    """Each file to a temp file beside it, then all replaced; a failed replace undoes the rest."""
+    """Each file to a temp file beside it, then all replaced; any failure (a full disk, Ctrl-C)
+    puts back what was replaced and refuses, so the files are all old or all new."""
     temps: dict[str, str] = {}
+    done: list[str] = []
     try:
         for rel in plan.changed:
-            temps[rel] = atomic.stage(root / rel, plan.texts[rel])
-        done = []
-        try:
-            for rel, tmp in temps.items():
-                atomic.publish(tmp, root / rel)
-                done.append(rel)
-        except OSError:
-            for rel in done:
-                (root / rel).write_bytes(plan.originals[rel].encode("utf-8"))
-            raise
+            temps[rel] = atomic.stage(root / rel, plan.texts[rel], durable=True,
+                                      mode=os.lstat(root / rel).st_mode & 0o7777)
+        for rel, tmp in temps.items():
+            atomic.publish(tmp, root / rel)
+            done.append(rel)
+    except BaseException as exc:
+        for rel in done:  # the originals are in memory; the temp of each is already gone
+            (root / rel).write_bytes(plan.originals[rel].encode("utf-8"))
+        if isinstance(exc, (OSError, KeyboardInterrupt)):
+            what = "interrupted" if isinstance(exc, KeyboardInterrupt) else \
+                f"cannot write {rel}: {exc.strerror or exc}"
+            raise ReleaseRefused(f"{what}; nothing was changed (files put back)") from None
+        raise
     finally:
         for tmp in temps.values():
             Path(tmp).unlink(missing_ok=True)

@@ -34,6 +34,7 @@ local EXIT = {
   [3] = 'over the token budget; nothing emitted',
   [4] = 'seal drift; nothing emitted or stamped',
   [5] = 'secrets found; nothing emitted',
+  [6] = 'untrusted manifest: run prompt-foo --trust in a terminal; nothing emitted',
   [127] = 'command not found',
   [130] = 'interrupted',
 }
