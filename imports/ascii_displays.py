@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import binascii
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
 from .errors import SealDrift
+from .atomic import write_atomic
 from .seal_art import ART
 
 LEDGER_PATH = Path(__file__).with_name("seals.json")
@@ -388,15 +387,4 @@ def plan_reledger(name: str, shelf: Shelf = BUILTIN) -> Reledger:
 
 def write_ledger(text: str, path: Path = LEDGER_PATH) -> None:
     """Replace the ledger atomically (a temp file in the same folder, then os.replace)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".seals-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        # mkstemp makes 0600: keep the file's own mode, or give a new one the usual umask mode
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text, make_parents=False)

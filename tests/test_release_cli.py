@@ -60,7 +60,7 @@ def stamp_and_commit(repo) -> None:
 def test_check_lists_stale_stamps_and_changes_nothing(repo):
     r = run_cli("release.py", "--check", cwd=repo.root)
     assert r.returncode == 1
-    assert r.stderr == ("prompt-foo: refused: stale (run foo-release to fix):\n"
+    assert r.stderr == ("foo-release: refused: stale (run foo-release to fix):\n"
                         "  README.md: the white_rabbit stamp is stale\n"
                         "  install.sh: the white_rabbit stamp is stale\n")
     assert snapshot(repo) == FILES
@@ -105,7 +105,7 @@ def test_a_dirty_tree_is_refused_listing_files_but_the_files_it_writes_may_be_di
     repo.write("README.md", FILES["README.md"] + "edited\n")  # a file this step writes
     r = run_cli("release.py", cwd=repo.root)
     assert r.returncode == 1
-    assert r.stderr == ("prompt-foo: refused: the working tree has changes this step would not write:\n"
+    assert r.stderr == ("foo-release: refused: the working tree has changes this step would not write:\n"
                         "  demo/__init__.py\n  notes.txt\n"
                         "Commit or put them aside, then run again.\n")
     assert (repo.root / "install.sh").read_text(encoding="utf-8") == FILES["install.sh"]
@@ -136,16 +136,16 @@ def test_a_drifted_follower_is_reported_by_check_and_refuses_a_bump(repo):
     assert "  flake.nix: version 1.2.0, but pyproject.toml says 1.2.3\n" in check.stderr
     bumped = run_cli("release.py", "--bump", "patch", cwd=repo.root)
     assert bumped.returncode == 1
-    assert bumped.stderr == ("prompt-foo: refused: followers disagree with the version source before "
+    assert bumped.stderr == ("foo-release: refused: followers disagree with the version source before "
                              "the bump:\n  flake.nix: version 1.2.0, but pyproject.toml says 1.2.3\n"
-                             "Run foo-release without --bump/--version to sync them first.\n")
+                             "Run foo-release without --bump/--set-version to sync them first.\n")
     assert "1.2.3" in (repo.root / "pyproject.toml").read_text(encoding="utf-8")
 
 
 def test_dry_run_prints_the_diff_and_writes_nothing(repo):
     stamp_and_commit(repo)
     before = snapshot(repo)
-    r = run_cli("release.py", "--dry-run", "--version", "2.0.0", cwd=repo.root)
+    r = run_cli("release.py", "--dry-run", "--set-version", "2.0.0", cwd=repo.root)
     assert r.returncode == 0
     assert r.stdout == (
         '--- a/demo/__init__.py\n+++ b/demo/__init__.py\n@@ -1,3 +1,3 @@\n'
@@ -191,8 +191,8 @@ def test_an_existing_tag_is_refused_not_moved(repo):
 
 @pytest.mark.parametrize("args,message", [
     (["--check", "--bump", "patch"], "--check changes nothing"),
-    (["--version", "1.0.0", "--bump", "patch"], "give one or the other"),
-    (["--version", "1.0-"], "--set-version: '1.0-' is not a PEP 440 version"),
+    (["--set-version", "1.0.0", "--bump", "patch"], "give one or the other"),
+    (["--set-version", "1.0-"], "--set-version: '1.0-' is not a PEP 440 version"),
 ])
 def test_usage_errors_exit_2(repo, args, message):
     r = run_cli("release.py", *args, cwd=repo.root)
@@ -214,7 +214,7 @@ def test_a_deliberately_changed_rabbit_flows_into_one_release_commit(repo, tmp_p
     assert run_copy(pkg, "prompt_foo.py", "--reledger", "white_rabbit", "--yes", cwd=tmp_path).returncode == 0
     check = run_copy(pkg, "release.py", "--check", cwd=repo.root)
     assert check.returncode == 1
-    assert check.stderr == ("prompt-foo: refused: stale (run foo-release to fix):\n"
+    assert check.stderr == ("foo-release: refused: stale (run foo-release to fix):\n"
                             "  README.md: the white_rabbit stamp is stale\n"
                             "  install.sh: the white_rabbit stamp is stale\n")
     g = git.Repo(repo.root)

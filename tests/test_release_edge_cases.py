@@ -27,7 +27,7 @@ def test_crlf_shell_follower_is_read_and_bumped_keeping_its_line_ends(repo):
 def test_version_garbage_is_a_usage_error_and_writes_nothing(repo, garbage):
     # `$` in the X.Y.Z pattern matched before a final newline: "1.2.4\n" went into every file.
     before = snapshot(repo)
-    r = run_cli("release.py", "--version", garbage, cwd=repo.root)
+    r = run_cli("release.py", "--set-version", garbage, cwd=repo.root)
     assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
     assert "is not a PEP 440 version" in r.stderr or "local versions are not for release" in r.stderr
     assert snapshot(repo) == before
@@ -83,7 +83,7 @@ def test_commit_refuses_when_a_file_it_writes_already_has_the_users_own_edits(re
     repo.write("install.sh", edited)
     r = run_cli("release.py", "--bump", "patch", "--commit", "--tag", cwd=repo.root)
     assert r.returncode == 1, (r.stdout, r.stderr)
-    assert r.stderr == ("prompt-foo: refused: --commit would also commit changes this step did not "
+    assert r.stderr == ("foo-release: refused: --commit would also commit changes this step did not "
                         "make:\n  install.sh\nCommit or put them aside, then run again.\n")
     assert (repo.root / "install.sh").read_text(encoding="utf-8") == edited
     assert (repo.root / "pyproject.toml").read_text(encoding="utf-8") == FILES["pyproject.toml"]
@@ -107,7 +107,7 @@ def test_a_symlinked_stamp_target_is_refused_naming_the_real_file(repo):
     repo.commit("a linked target")
     r = run_cli("release.py", cwd=repo.root)
     assert r.returncode == 1, (r.stdout, r.stderr)
-    assert r.stderr == ("prompt-foo: refused: cannot release:\n"
+    assert r.stderr == ("foo-release: refused: cannot release:\n"
                         "  LINK.md: is a symbolic link (to docs/real.md); name the file itself "
                         "in [tool.prompt-foo.release]\n")
     assert (repo.root / "LINK.md").is_symlink()
@@ -127,7 +127,7 @@ def test_sentinels_nested_in_another_seals_stamp_are_refused_not_stamped_away(re
     before = snapshot(repo)
     r = run_cli("release.py", cwd=repo.root)
     assert r.returncode == 1, (r.stdout, r.stderr)
-    assert r.stderr == ("prompt-foo: refused: cannot release:\n"
+    assert r.stderr == ("foo-release: refused: cannot release:\n"
                         "  flake.nix: line 3 `# seal:player_piano` is inside the white_rabbit "
                         "stamp (opened on line 2); stamps cannot nest\n")
     assert snapshot(repo) == before
@@ -141,7 +141,7 @@ def test_bump_from_a_pre_release_says_what_to_do_and_writes_nothing(repo):
     before = snapshot(repo)
     r = run_cli("release.py", "--bump", "patch", cwd=repo.root)
     assert r.returncode == 2, (r.stdout, r.stderr)
-    assert r.stderr == ("prompt-foo: usage error: --bump patch: 1.2.3rc1 is a pre-release of 1.2.3: "
+    assert r.stderr == ("foo-release: usage error: --bump patch: 1.2.3rc1 is a pre-release of 1.2.3: "
                         "which version follows it is your call\n"
                         "--bump release gives 1.2.3; --bump pre gives 1.2.3rc2; or name the version "
                         "with --set-version (for example --set-version 1.2.3)\n")
@@ -156,7 +156,7 @@ def test_check_lists_what_is_stale_even_when_another_file_cannot_be_stamped(repo
     r = run_cli("release.py", "--check", cwd=repo.root)
     assert r.returncode == 1
     assert r.stderr == (
-        "prompt-foo: refused: cannot release:\n"
+        "foo-release: refused: cannot release:\n"
         "  README.md: no `<!-- seal:white_rabbit -->` … `<!-- /seal:white_rabbit -->` sentinels "
         "for seal 'white_rabbit'\n"
         "stale (run foo-release to fix):\n"
@@ -173,7 +173,7 @@ def test_a_tag_prefix_git_cannot_use_is_refused_before_anything_is_written(repo)
     before = snapshot(repo)
     r = run_cli("release.py", "--bump", "patch", "--commit", "--tag", cwd=repo.root)
     assert r.returncode == 2, (r.stdout, r.stderr)
-    assert r.stderr == ("prompt-foo: usage error: pyproject.toml [tool.prompt-foo.release] "
+    assert r.stderr == ("foo-release: usage error: pyproject.toml [tool.prompt-foo.release] "
                         "tag_prefix: 'rel ease1.2.4' is not a valid git tag name\n"
                         "See `git check-ref-format --help` for what a tag name may hold.\n")
     assert snapshot(repo) == before

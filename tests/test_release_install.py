@@ -34,6 +34,19 @@ def test_from_a_folder_that_is_not_a_checkout_is_refused(tmp_path):
     assert not (tmp_path / "env").exists()
 
 
+def test_never_installs_a_version_by_name(tmp_path):
+    """No --pypi: outside a checkout it refuses and says what to do instead."""
+    assert run_install("--pypi").stderr.endswith("install.sh: unknown option: --pypi\n")
+    lone = tmp_path / "install.sh"
+    shutil.copy(ROOT / "install.sh", lone)
+    r = subprocess.run(["sh", str(lone), "--prefix", str(tmp_path / "env")], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 1
+    assert r.stderr == (f"install.sh: {tmp_path} is not a prompt-foo checkout; run the install.sh inside one, "
+                        "pass --from PATH, or: pipx install git+URL\n")
+    assert not (tmp_path / "env").exists()
+
+
 def test_installs_the_package_with_its_ledger_and_links_the_commands(tmp_path):
     checkout = tmp_path / "checkout"
     files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True,

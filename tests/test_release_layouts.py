@@ -55,7 +55,7 @@ def test_flask_dev_version_is_read_checked_and_bumped(flask):
 def test_flask_bump_patch_from_a_dev_version_asks_and_names_the_bumps_that_apply(flask):
     r = release(flask, "--bump", "patch")
     assert r.returncode == 2
-    assert r.stderr == ("prompt-foo: usage error: --bump patch: 3.2.0.dev is a development release "
+    assert r.stderr == ("foo-release: usage error: --bump patch: 3.2.0.dev is a development release "
                         "of 3.2.0: which version follows it is your call\n"
                         "--bump release gives 3.2.0; --bump dev gives 3.2.0.dev1; or name the "
                         "version with --set-version (for example --set-version 3.2.0)\n")
@@ -129,7 +129,7 @@ def test_the_dynamic_version_in_pyproject_is_named_when_it_is_the_source(git_rep
     git_repo.write("pyproject.toml", PKG["pyproject.toml"].replace('"src/pkg/__init__.py"', '"pyproject.toml"'))
     r = release(git_repo, "--check")
     assert r.returncode == 1
-    assert r.stderr == ("prompt-foo: refused: pyproject.toml: [project] version is dynamic, read by "
+    assert r.stderr == ("foo-release: refused: pyproject.toml: [project] version is dynamic, read by "
                         "setuptools from pkg.__version__; foo-release cannot set a version it does "
                         "not own\nMake the file the version is read from the version_source of "
                         "[tool.prompt-foo.release] (a module with __version__, for example).\n")

@@ -9,14 +9,13 @@ module's version), and persisted as one JSON file beside the token cache.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import xxhash
 
+from ..atomic import write_atomic
 from .compress import grammar_for, signatures
 
 VERSION = "fit-2"  # bump when signatures or identifier extraction change: old entries then miss
@@ -97,11 +96,7 @@ class AnalysisCache:
         if not self.dirty or self.path is None:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".analysis-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.entries, fh, separators=(",", ":"))
-            os.replace(tmp, self.path)
+            write_atomic(self.path, json.dumps(self.entries, separators=(",", ":")))
             self.dirty = False
         except OSError:
             pass  # a cache that cannot be written only costs time

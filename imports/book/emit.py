@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import atomic
 from ..errors import PromptFooError
 
 
@@ -33,25 +33,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         with open(path, "wb") as fh:  # e.g. -o /dev/stdout or a named pipe: renaming over it would destroy it
             fh.write(data)
         return
-    path = Path(os.path.realpath(path))  # through a symlink: replace its target, keep the link
-    folder = path.parent
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    # Through a symlink: replace its target, keep the link. fsync: a book is worth keeping.
+    atomic.write_atomic(Path(os.path.realpath(path)), data, mode=mode, durable=True, make_parents=False)
 
 
 def _to_stdout(data: bytes) -> None:
@@ -71,12 +54,6 @@ def _to_stdout(data: bytes) -> None:
         raise
     except OSError as exc:
         raise PromptFooError(f"could not write the book to stdout: {exc.strerror or exc}") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def emit(text: str, output: str | None, use_clipboard: bool, backend: str | None,

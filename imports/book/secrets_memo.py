@@ -8,13 +8,12 @@ The memo file is named after a hash of secrets.py and secrets_shapes.py: changin
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import xxhash
 
 from . import secrets
+from ..atomic import write_atomic
 
 _MAX_ENTRIES = 200_000  # a bound on the file (about 7 MB); past it the memo starts over
 
@@ -56,11 +55,7 @@ class CleanMemo:
         if len(self.clean) > _MAX_ENTRIES:
             self.clean = set()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".secrets-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(sorted(self.clean), fh, separators=(",", ":"))
-            os.replace(tmp, self.path)
+            write_atomic(self.path, json.dumps(sorted(self.clean), separators=(",", ":")))
             self.dirty = False
             for old in self.path.parent.glob("secrets-clean-*.json"):
                 if old != self.path:

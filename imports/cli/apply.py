@@ -13,7 +13,8 @@ from ..canary import inspect_reply
 from ..config import find_git_root, read_settings
 from ..errors import PromptFooError, UsageProblem
 from ..patches.run import Report, apply_reply, undo_last
-from .common import reports_errors, stderr_console
+from .. import __version__
+from .common import reports_errors, see_also, stderr_console
 
 def _read_reply(reply: str | None, clipboard: bool) -> str:
     if clipboard:
@@ -125,7 +126,7 @@ def _human(report: Report) -> None:
     console.print(summary, markup=False)
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings={"help_option_names": ["-h", "--help"]}, epilog=see_also("foo-apply"))
 @click.argument("reply", required=False)
 @click.option("--clipboard", is_flag=True, help="Read the reply from the clipboard.")
 @click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
@@ -138,6 +139,7 @@ def _human(report: Report) -> None:
                    "Use it when a check cannot run here and you have checked the file.")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path),
               help="Repository root (default: the git root above the current folder).")
+@click.version_option(__version__, "-V", "--version", prog_name="foo-apply")
 @reports_errors
 def main(reply, clipboard, dry_run, strict, undo, as_json, root, no_airlock):
     """Apply a model's SEARCH/REPLACE reply to the repository, all or nothing.

@@ -12,7 +12,7 @@ import click
 from .. import __version__
 from ..errors import EXIT_CODES_HELP, PromptFooError, UsageProblem
 from ..printable import clean_text, without_home
-from .common import reports_errors
+from .common import reports_errors, see_also
 from .fit_options import fit_options, pop_fit_params
 from .pipulate_options import PipulateCommand, daily_controls, pipulate_options
 from .seals import _YES as YES_KEY, seal_options
@@ -48,7 +48,7 @@ def _command_line(argv: list[str], root: Path) -> str:
 
 @click.command(cls=PipulateCommand,
                context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-               epilog=EXIT_CODES_HELP)
+               epilog=EXIT_CODES_HELP + "\n\n" + see_also("prompt-foo"))
 @click.argument("prompt", required=False)
 @click.option("-o", "--output", metavar="FILE", help="Write the book to FILE (atomically); '-' for stdout.")
 @click.option("--no-clipboard", is_flag=True, help="Do not copy the book to the clipboard.")
@@ -64,7 +64,7 @@ def _command_line(argv: list[str], root: Path) -> str:
 @click.option("--budget", type=click.IntRange(min=1), metavar="TOKENS",
               help="Refuse (exit 3) when the book is larger than this.")
 @click.option("--encoding", envvar="PROMPT_FOO_ENCODING", metavar="NAME",
-              help="tiktoken encoding: auto (o200k_base, offline fallback cl100k_base) or a name.")
+              help="tiktoken encoding, bundled and offline: auto (o200k_base), o200k_base or cl100k_base.")
 @click.option("--allow-secret", "allow_secrets", multiple=True, metavar="GLOB",
               help="Let credential shapes through in sources whose label matches GLOB (deliberate).")
 @click.option("--trust", "trust", is_flag=True,

@@ -25,7 +25,7 @@ from ..story.gather import gather_story
 
 def _entries(ws, chop, args, files, exclude, notes, output=None):
     """Manifest entries, plus command-line files; the whole repository when neither exists."""
-    manifest = read_manifest(ws.root, chop or _chop_setting(ws) or DEFAULT_CHOP, args)
+    manifest = read_manifest(ws.root, chop or ws.setting("chop") or DEFAULT_CHOP, args)
     extra = cli_entries(ws, files)
     if manifest is not None:
         notes.extend(manifest.notes)
@@ -60,10 +60,12 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
                              hint="cd to an existing folder and run again.") from None
     bounds = effective(ws.settings, load_user_config())  # what the repository may loosen, bounded
     fit_params = fit_params or {}
-    budget = budget or fit_budget(fit_params) or _budget(ws)  # settings are checked before any work
+    # settings are checked before any work, so a typo costs nothing
+    budget = budget or fit_budget(fit_params) or ws.setting("budget")
     exclude = _globs(ws, "exclude") + _valid_globs(exclude, "--exclude")  # the command line wins
     _globs(ws, "allow_secrets")  # checked for shape; applied only within bounds
-    notes: list[Note] = [Note(n, "warn") for n in bounds.notes]
+    notes: list[Note] = [Note(w, "warn") for w in getattr(ws.settings, "warnings", [])]
+    notes += [Note(n, "warn") for n in bounds.notes]
     if not ws.in_git:
         notes.append(Note(f"not inside a git repository: working on {ws.root}", "warn"))
     counter = open_counter(encoding or ws.setting("encoding"), cache_dir())
@@ -139,29 +141,9 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
         click.echo(json_result(compiled, emitted, allowed, frame=frame, profile=profile, reason=controls.reason))
 
 
-def _chop_setting(ws) -> str | None:
-    """[tool.prompt-foo] chop (DESIGN.md's configuration); --chop overrides it."""
-    value = ws.setting("chop")
-    if value is not None and (not isinstance(value, str) or not value.isidentifier()):
-        raise UsageProblem(f"[tool.prompt-foo] chop = {value!r} in {ws.root.name}/pyproject.toml: "
-                           "expected the name of a chop in foo_files.py, e.g. chop = \"AI_PHOOEY_CHOP\"")
-    return value
-
-
-def _budget(ws) -> int | None:
-    value = ws.setting("budget")
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        raise UsageProblem(f"[tool.prompt-foo] budget = {value!r} in {ws.root.name}/pyproject.toml: "
-                           "expected a whole number of tokens, at least 1")
-    return value
-
-
 def _globs(ws, key: str) -> list[str]:
-    value = ws.setting(key) or []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise UsageProblem(f"[tool.prompt-foo] {key} = {value!r} in {ws.root.name}/pyproject.toml: "
-                           f'expected a list of glob strings, e.g. {key} = ["docs/legacy/**"]')
-    return _valid_globs(value, f"[tool.prompt-foo] {key}")
+    """A glob-list setting (its shape checked by settings.py), each glob compiled now."""
+    return _valid_globs(ws.setting(key) or [], f"[tool.prompt-foo] {key}")
 
 
 def _valid_globs(patterns: list[str], where: str) -> list[str]:

@@ -10,7 +10,7 @@ from .. import __version__
 from ..errors import EXIT_CODES_HELP, UsageProblem
 from ..release.plan import Plan, ReleaseRefused, dirty_paths, make_plan, unified_diff, write_all
 from ..release.versioning import BUMPS
-from .common import reports_errors
+from .common import reports_errors, see_also
 
 
 def _bullets(lines: list[str]) -> str:
@@ -18,10 +18,10 @@ def _bullets(lines: list[str]) -> str:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-               epilog=EXIT_CODES_HELP)
+               epilog=EXIT_CODES_HELP + "\n\n" + see_also("foo-release"))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 listing every stale stamp and version.")
 @click.option("--dry-run", is_flag=True, help="Print the unified diff of what would change; write nothing.")
-@click.option("--set-version", "--version", "version", metavar="VERSION",
+@click.option("--set-version", "set_version", metavar="VERSION",
               help="Set this PEP 440 version (1.2.3, 3.2.0.dev0, 1.2.3rc1) in the source and every "
                    "follower.")
 @click.option("--bump", type=click.Choice(list(BUMPS)),
@@ -32,9 +32,9 @@ def _bullets(lines: list[str]) -> str:
               help="The release commit's message (with --commit); {version} and {old_version} are "
                    "filled in. Default: 'Release {version}: …'.")
 @click.option("--tag", is_flag=True, help="Add an annotated tag for the version (an existing one is refused).")
-@click.version_option(__version__, "-V", prog_name="foo-release")
+@click.version_option(__version__, "-V", "--version", prog_name="foo-release")
 @reports_errors
-def main(check, dry_run, version, bump, commit, tag, message):
+def main(check, dry_run, set_version, bump, commit, tag, message):
     """Stamp the canonical seals and sync the version across the repository, as configured in
     [tool.prompt-foo.release] of pyproject.toml. Every seal is asserted first; the tree must be
     clean apart from the files this step writes; all changes are computed, then written at once.
@@ -51,6 +51,7 @@ def main(check, dry_run, version, bump, commit, tag, message):
     from ..project_seals import load_catalogue
     from ..release.config import load_release_config
 
+    version = set_version  # the name --version belongs to "print the version", as on the other two
     if version and bump:
         raise UsageProblem("--set-version and --bump: give one or the other")
     if check and (dry_run or version or bump or commit or tag or message):
@@ -60,6 +61,8 @@ def main(check, dry_run, version, bump, commit, tag, message):
     if message is not None and not message.strip():
         raise UsageProblem("-m/--message: the commit message is empty")
     ws = open_workspace()
+    for warning in getattr(ws.settings, "warnings", []):
+        click.echo(f"foo-release: warning: {warning}", err=True)
     seals = load_catalogue(ws.root, ws.settings)  # the repository's own seals, and the built-in
     config = load_release_config(ws.settings, seals.names)
     for name in seals.names:
@@ -80,7 +83,7 @@ def main(check, dry_run, version, bump, commit, tag, message):
     if (version or bump) and plan.drift:
         raise ReleaseRefused("followers disagree with the version source before the bump:\n"
                              + _bullets(plan.drift),
-                             hint="Run foo-release without --bump/--version to sync them first.")
+                             hint="Run foo-release without --bump/--set-version to sync them first.")
     tag_name = f"{config.tag_prefix}{plan.new_version}"
     repo = _repo(ws) if (not dry_run or commit or tag) else None
     if tag:

@@ -24,10 +24,17 @@ class NotebookError(ValueError):
     """The file is not a notebook jupytext can read."""
 
 
+class NotebookSupportMissing(NotebookError):
+    """jupytext is an optional extra (``prompt-foo-loom[notebooks]``) and is not installed."""
+
+
 def render_notebook(text: str) -> Rendered:
     """The notebook's cells as percent-format script text (no outputs, no metadata)."""
-    import jupytext  # lazy: jupytext pulls in nbformat and friends (~50 ms)
-    from jupytext.languages import _SCRIPT_EXTENSIONS
+    try:
+        import jupytext  # lazy: jupytext pulls in nbformat and friends (~50 ms)
+        from jupytext.languages import _SCRIPT_EXTENSIONS
+    except ImportError:
+        raise NotebookSupportMissing("jupytext is not installed") from None
 
     try:
         with warnings.catch_warnings():  # nbformat warns (and repairs) e.g. duplicate cell ids

@@ -14,12 +14,12 @@ from pathlib import Path
 from .commands import (DEFAULT_TIMEOUT, CommandInputMissing, CredentialStoreInput, expand_file_refs,
                        run_command)
 from ..config import Workspace
-from ..errors import PromptFooError, SecretsFound, UsageProblem
+from ..errors import PromptFooError, SecretsFound
 from ..userconf import load_user_config
 from .bounds import effective
 from .credstores import store_of
 from .globs import expand_glob, is_glob, untracked_files
-from .manifest import MANIFEST_NAME, Entry, entry_kind, lens_meaning
+from .manifest import Entry, entry_kind, lens_meaning
 from ..model import Collection, Note, Skipped, Source
 from ..printable import shown_path, without_home
 from .repo_files import default_reason, exclude_matcher, language_for, listing, walk
@@ -106,10 +106,7 @@ def collect(ws: Workspace, entries: list[Entry], *, command_timeout: float | Non
 
 
 def _seconds(ws: Workspace, key: str, default: float | None) -> float | None:
-    value = ws.setting(key, default)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
-        raise UsageProblem(f"[tool.prompt-foo] {key} = {value!r}: expected a positive number of seconds")
-    return value
+    return ws.setting(key, default)  # a positive number: checked by settings.py
 
 
 class _Reader:
@@ -316,10 +313,15 @@ class _Reader:
                                        tuple(flags), rel))
 
     def notebook(self, entry, label, rel, data: bytes, flags: list[str]) -> bool:
-        from .notebooks import NotebookError, render_notebook  # lazy: jupytext is slow to import
+        from .notebooks import NotebookError, NotebookSupportMissing, render_notebook  # lazy: jupytext is slow
 
         try:
             rendered = render_notebook(data.decode("utf-8", "replace"))
+        except NotebookSupportMissing:
+            self.note(entry, f"{label}: notebooks need jupytext, which is not installed; included as raw JSON "
+                             "(install it with: pipx install 'prompt-foo-loom[notebooks]' or pip install jupytext)")
+            flags.append("jupytext not installed; raw JSON")
+            return False
         except NotebookError as exc:
             self.note(entry, f"{label}: not a readable notebook ({exc}); included as raw text")
             flags.append("not a readable notebook; raw text")

@@ -14,9 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from ..atomic import write_atomic
 from ..errors import UsageProblem
 from ..userconf import state_dir
 from .manifest import MANIFEST_NAME, Entry
@@ -86,11 +86,7 @@ def record_trust(root: Path, entries: list[Entry]) -> Path:
         hashes = [*hashes, digest][-20:]  # a few chops per repository; old ones age out
     data[_key(root)] = {"hashes": hashes}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".trust-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1, sort_keys=True)
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(data, indent=1, sort_keys=True))
     except OSError as exc:
         raise UsageProblem(f"cannot record trust in {path} ({exc.strerror or exc})",
                            hint="Make your prompt-foo state folder writable (PROMPT_FOO_STATE).") from None

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import difflib
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import atomic
 from ..errors import PromptFooError
 
 
@@ -181,16 +181,10 @@ def write_all(root: Path, plan: Plan) -> None:
     done: list[str] = []
     try:
         for rel in plan.changed:
-            target = root / rel
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".foo-release.", suffix=".tmp")
-            temps[rel] = tmp
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(plan.texts[rel].encode("utf-8"))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, os.lstat(target).st_mode & 0o7777)
+            temps[rel] = atomic.stage(root / rel, plan.texts[rel], durable=True,
+                                      mode=os.lstat(root / rel).st_mode & 0o7777)
         for rel, tmp in temps.items():
-            os.replace(tmp, root / rel)
+            atomic.publish(tmp, root / rel)
             done.append(rel)
     except BaseException as exc:
         for rel in done:  # the originals are in memory; the temp of each is already gone

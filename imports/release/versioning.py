@@ -261,7 +261,7 @@ def bump(version: str, part: str) -> str:
             return _spell(v.epoch, v.release, v.pre, v.post, v.dev + 1)
         if v.pre is None and v.post is None:
             return _spell(v.epoch, padded[:2] + [padded[2] + 1] + padded[3:], dev=0)
-        raise ask(f"; its next development release is your call", "pre" if v.pre else "patch")
+        raise ask("; its next development release is your call", "pre" if v.pre else "patch")
     if part == "pre":
         if v.pre is None:
             first = _spell(v.epoch, v.release if leads_to else padded[:2] + [padded[2] + 1])

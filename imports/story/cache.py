@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
 import xxhash
 
 from ..config import cache_dir
+from ..atomic import write_atomic
 
 VERSION = 1
 RACY_NS = 2_000_000_000  # 2 s: covers coarse (FAT, some network) filesystem timestamps
@@ -93,12 +93,8 @@ class ArticleCache:
             return
         data = {"version": VERSION, "encoding": self.encoding, "entries": self.entries}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".articles-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                # ASCII escapes: a post named in non-UTF-8 is a lone surrogate, which UTF-8 cannot hold.
-                json.dump(data, fh, separators=(",", ":"))
-            os.replace(tmp, self.path)
+            # ASCII escapes: a post named in non-UTF-8 is a lone surrogate, which UTF-8 cannot hold.
+            write_atomic(self.path, json.dumps(data, separators=(",", ":")))
             self.dirty = False
         except OSError:
             pass

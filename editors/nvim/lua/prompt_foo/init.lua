@@ -8,9 +8,10 @@ local here = debug.getinfo(1, 'S').source:sub(2)
 M.repo_root = vim.fn.fnamemodify(here, ':p:h:h:h:h:h')
 
 local defaults = {
-  python = 'python3',
-  compile_cmd = nil, -- e.g. { 'prompt-foo' }; default: python <repo>/prompt_foo.py
-  apply_cmd = nil,   -- e.g. { 'foo-apply' };  default: python <repo>/apply.py
+  compile_cmd = nil, -- default: the installed `prompt-foo` (PATH); or a list such as { '/opt/pf/bin/prompt-foo' }
+  apply_cmd = nil,   -- default: the installed `foo-apply`
+  checkout = false,  -- true: run <plugin checkout>/prompt_foo.py and apply.py with `python` instead
+  python = 'python3', -- only used with checkout = true
   compile_args = {}, -- added to every compile, e.g. { '--no-tree', '--budget', '120000' }
   apply_args = {},   -- added to every apply, e.g. { '--strict' }
   env = nil,         -- extra environment for the jobs, e.g. { PROMPT_FOO_CLIPBOARD = 'osc52' }
@@ -47,12 +48,26 @@ local function as_list(cmd)
   return vim.deepcopy(cmd)
 end
 
+-- The installed commands by default (pipx / uv tool / install.sh put them on PATH); the
+-- checkout's launchers only when asked for, since they need a Python with the dependencies.
 function M.command(kind)
   local c = M.config
   local cmd = kind == 'compile' and c.compile_cmd or c.apply_cmd
   if cmd then return as_list(cmd) end
-  local script = kind == 'compile' and 'prompt_foo.py' or 'apply.py'
-  return { c.python, M.repo_root .. '/' .. script }
+  if c.checkout then
+    local script = kind == 'compile' and 'prompt_foo.py' or 'apply.py'
+    return { c.python, M.repo_root .. '/' .. script }
+  end
+  return { kind == 'compile' and 'prompt-foo' or 'foo-apply' }
+end
+
+-- Why a command cannot start, and what to do about it (shared with :checkhealth).
+function M.not_executable_hint(cmd)
+  if cmd[1] == 'prompt-foo' or cmd[1] == 'foo-apply' then
+    return cmd[1] .. ' is not on PATH: install prompt-foo (README: Install, e.g. `pipx install .` in the'
+      .. ' checkout), or setup({ checkout = true, python = ... }) to run the checkout\'s launchers'
+  end
+  return tostring(cmd[1]) .. ' is not executable'
 end
 
 -- The repository the buffer belongs to (its git top level), else its folder, else the cwd.
@@ -128,7 +143,7 @@ local function run_job(kind, cmd, cwd, input, on_exit)
   if not ok or job <= 0 then
     local why
     if vim.fn.executable(cmd[1]) == 0 then
-      why = tostring(cmd[1]) .. ' is not executable'
+      why = M.not_executable_hint(cmd)
     else
       why = ok and 'invalid arguments' or tostring(job)
     end
