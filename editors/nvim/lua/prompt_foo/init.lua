@@ -268,10 +268,10 @@ local function reload_changed(result)
       if vim.bo[bufnr].modified then
         table.insert(kept, f.path)
       else
-        local saved = vim.bo[bufnr].autoread
-        vim.bo[bufnr].autoread = true
-        vim.cmd('silent checktime ' .. bufnr)
-        vim.bo[bufnr].autoread = saved
+        -- :edit!, not :checktime: (n)vim on Linux sees a file as changed only when its mtime
+        -- moved by more than a second, so an apply and an undo in the same second (or an undo
+        -- that puts back the old bytes with their old time) would leave the buffer stale.
+        vim.api.nvim_buf_call(bufnr, function() vim.cmd('silent edit!') end)
       end
     end
   end
