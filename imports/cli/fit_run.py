@@ -17,9 +17,10 @@ from .fit_options import model_budget
 _BATCH = 256  # files read, counted and analysed at a time; only their metadata is kept
 
 
-def _batches(ws, entries):
+def _batches(ws, entries, exclude):
     for start in range(0, len(entries), _BATCH):
-        yield collect(ws, entries[start : start + _BATCH])
+        # --exclude and configured excludes apply to what manifest globs match, as without --fit
+        yield collect(ws, entries[start : start + _BATCH], exclude=exclude)
 
 
 def _loader(ws):
@@ -47,7 +48,7 @@ def compile_shaped(ws, counter, req, params: dict, budget: int | None, exclude: 
         req.entries = [*req.entries, *(e for e in extra if e.text not in known)]
         had = set(req.skipped)
         req.skipped = [*req.skipped, *(s for s in skipped if s not in had)]
-        scanned = scan(_batches(ws, req.entries), counter, memo)
+        scanned = scan(_batches(ws, req.entries, req.exclude), counter, memo)
         now, recent = changed_files(ws.root, ws.in_git)
         evidence = Evidence(manifest=listed, changed_now=now, changed_recent=recent)
 
@@ -56,7 +57,7 @@ def compile_shaped(ws, counter, req, params: dict, budget: int | None, exclude: 
 
         compiled, report = fit(scanned, counter, _loader(ws), req.prompt, evidence, budget, compile_with)
     else:
-        shaped, report = compress_all(scan(_batches(ws, req.entries), counter, memo), counter, _loader(ws))
+        shaped, report = compress_all(scan(_batches(ws, req.entries, req.exclude), counter, memo), counter, _loader(ws))
         compiled = compile_book(ws, counter, req, progress, col=shaped, fit_blocks=summary_blocks(report))
     memo.save()
     compiled.fit = report

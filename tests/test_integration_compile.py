@@ -1,0 +1,32 @@
+"""Where the merged compile features meet: --fit/--compress with --exclude, -o, trust, profiles,
+--json and the whole-repository pack, each through the real CLI in a real repository."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_cli
+
+
+def compile_(repo, *args, **kw):
+    return run_cli("prompt_foo.py", "--no-clipboard", *args, cwd=repo.root, **kw)
+
+
+@pytest.fixture
+def globbed(git_repo):
+    """A manifest that names its files by a glob, one of which the person wants left out."""
+    for i in range(3):
+        git_repo.write(f"src/m{i}.py", f"def f{i}():\n    return {i}\n")
+    git_repo.write("src/private_notes.py", "def hidden():\n    return 'PRIVATE_MARKER'\n")
+    git_repo.write("foo_files.py", 'AI_PHOOEY_CHOP = """\nsrc/*.py\n"""\n')
+    git_repo.commit("initial")
+    return git_repo
+
+
+@pytest.mark.parametrize("shape", [[], ["--fit", "--budget", "20000"], ["--compress"]])
+def test_exclude_applies_to_manifest_globs_under_fit_and_compress(globbed, shape):
+    result = compile_(globbed, "-o", "-", "--exclude", "src/private_*", *shape, "why")
+    assert result.returncode == 0, result.stderr
+    assert "private_notes" not in result.stdout.split("--- START: Summary ---")[0].split("--- START: Codebase ---")[1]
+    assert "hidden" not in result.stdout
+    assert "--- START: src/m1.py" in result.stdout
