@@ -30,3 +30,17 @@ def test_exclude_applies_to_manifest_globs_under_fit_and_compress(globbed, shape
     assert "private_notes" not in result.stdout.split("--- START: Summary ---")[0].split("--- START: Codebase ---")[1]
     assert "hidden" not in result.stdout
     assert "--- START: src/m1.py" in result.stdout
+
+
+def test_fit_never_packs_its_own_previous_book(git_repo):
+    """The whole-repository pack leaves out the -o file; --fit, which adds every file, must too."""
+    git_repo.write("app.py", "def main():\n    return 1\n")
+    git_repo.commit("initial")
+    first = compile_(git_repo, "-o", "book.md", "first")
+    assert first.returncode == 0, first.stderr
+    again = compile_(git_repo, "-o", "book.md", "--fit", "--budget", "50000", "second")
+    assert again.returncode == 0, again.stderr
+    book = (git_repo.root / "book.md").read_text()
+    assert "--- START: app.py" in book
+    assert "--- START: book.md" not in book
+    assert "Command: prompt-foo --no-clipboard -o book.md first" not in book

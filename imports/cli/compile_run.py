@@ -102,7 +102,8 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
                   whole_repo=manifest is None and not files and not story.changed_paths)
     with _progress(console, quiet) as progress:
         if fit_params.get("fit") or fit_params.get("compress"):
-            compiled = compile_shaped(ws, counter, req, fit_params, budget, exclude, progress)
+            compiled = compile_shaped(ws, counter, req, fit_params, budget, exclude, progress,
+                                      own_output(ws, output))
         else:
             compiled = compile_book(ws, counter, req, progress)
     counter.cache.save()

@@ -35,7 +35,8 @@ def fit_budget(params: dict) -> int | None:
     return model_budget(params.get("model"))
 
 
-def compile_shaped(ws, counter, req, params: dict, budget: int | None, exclude: list[str], progress):
+def compile_shaped(ws, counter, req, params: dict, budget: int | None, exclude: list[str], progress,
+                   leave_out: set[str] | None = None):
     """The book under --fit (every tracked file a candidate) or --compress (the selection as signatures)."""
     memo = AnalysisCache(cache_dir())
     if params.get("fit"):
@@ -44,7 +45,7 @@ def compile_shaped(ws, counter, req, params: dict, budget: int | None, exclude: 
                                hint="Give --budget N, --model NAME, or set [tool.prompt-foo] budget.")
         listed = frozenset(e.text for e in req.entries if e.kind == "path" and e.origin in ("manifest", "cli"))
         known = {e.text for e in req.entries}
-        extra, skipped = default_entries(ws, exclude)
+        extra, skipped = default_entries(ws, exclude, leave_out)  # never the book's own -o file
         req.entries = [*req.entries, *(e for e in extra if e.text not in known)]
         had = set(req.skipped)
         req.skipped = [*req.skipped, *(s for s in skipped if s not in had)]
