@@ -44,3 +44,20 @@ def test_fit_never_packs_its_own_previous_book(git_repo):
     assert "--- START: app.py" in book
     assert "--- START: book.md" not in book
     assert "Command: prompt-foo --no-clipboard -o book.md first" not in book
+
+
+def test_line_numbers_never_label_a_signature_view_with_lines_the_file_does_not_have(git_repo):
+    """--line-numbers is for citing "file:line"; under --compress the text is a signature view,
+    whose line 3 is not the file's line 3, so it carries no numbers (and says why)."""
+    body = "".join(f"    x{i} = {i}\n" for i in range(30))
+    git_repo.write("long.py", f"def a():\n    \"\"\"A.\"\"\"\n{body}    return 1\n\n\ndef b(y):\n{body}    return y\n")
+    git_repo.write("short.py", "X = 1\nY = 2\n")
+    git_repo.commit("initial")
+    result = compile_(git_repo, "-o", "-", "--line-numbers", "--compress", "review")
+    assert result.returncode == 0, result.stderr
+    block = result.stdout.split("--- START: long.py (")[1].split("--- END: long.py ---")[0]
+    assert "def b(y):" in block
+    assert ": def b(y):" not in block  # was "3: def b(y):"; the file has it on line 36
+    assert "no line numbers: a signature view" in block
+    whole = compile_(git_repo, "-o", "-", "--line-numbers", "-f", "long.py", "review")
+    assert "36: def b(y):" in whole.stdout  # a whole file keeps its true numbers
