@@ -61,3 +61,22 @@ def test_line_numbers_never_label_a_signature_view_with_lines_the_file_does_not_
     assert "no line numbers: a signature view" in block
     whole = compile_(git_repo, "-o", "-", "--line-numbers", "-f", "long.py", "review")
     assert "36: def b(y):" in whole.stdout  # a whole file keeps its true numbers
+
+
+@pytest.mark.parametrize("shape", [[], ["--fit", "--budget", "20000"], ["--compress"]])
+def test_seal_drift_refuses_before_any_manifest_command_runs(git_repo, tmp_path, shape):
+    """A project's signature seal with no ledger entry is drift (exit 4); as without --fit, the
+    refusal comes before the manifest's commands run."""
+    from test_project_seals import ART, PYPROJECT
+
+    git_repo.write("pyproject.toml", PYPROJECT)
+    git_repo.write("seals/art.py", ART)
+    git_repo.write("app.py", "print('lamp')\n")
+    marker = tmp_path / "ran"
+    git_repo.write("foo_files.py", f'AI_PHOOEY_CHOP = """\napp.py\n! touch {marker}\n"""\n')
+    git_repo.commit("initial")
+    result = compile_(git_repo, "-o", "-", "--trust", "--yes", *shape, "Go.")
+    assert result.returncode == 4, result.stderr
+    assert "seal 'lighthouse' has no ledger entry" in result.stderr
+    assert not marker.exists()
+    assert result.stdout == ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..book.analysis import AnalysisCache
 from ..book.fit import compress_all, fit, scan, summary_blocks
-from ..book.pipeline import compile_book
+from ..book.pipeline import assert_seals, compile_book
 from ..book.rank import Evidence
 from ..collect.changes import changed_files
 from ..collect.manifest import Entry
@@ -38,6 +38,7 @@ def fit_budget(params: dict) -> int | None:
 def compile_shaped(ws, counter, req, params: dict, budget: int | None, exclude: list[str], progress,
                    leave_out: set[str] | None = None):
     """The book under --fit (every tracked file a candidate) or --compress (the selection as signatures)."""
+    assert_seals(ws)  # drift refuses (exit 4) before scanning runs a manifest command, as compile_book does
     memo = AnalysisCache(cache_dir())
     if params.get("fit"):
         if budget is None:
