@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import run_cli
@@ -80,3 +82,20 @@ def test_seal_drift_refuses_before_any_manifest_command_runs(git_repo, tmp_path,
     assert "seal 'lighthouse' has no ledger entry" in result.stderr
     assert not marker.exists()
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("how", ["manifest", "-f"])
+def test_files_a_glob_lists_count_as_listed_when_fit_ranks(globbed, how):
+    """A manifest glob (or an -f glob) lists files as surely as their names do: --fit's
+    evidence says so for each file it matched."""
+    if how == "-f":
+        (globbed.root / "foo_files.py").unlink()
+        args = ["-f", "src/m*.py"]
+    else:
+        args = []
+    globbed.write("docs/guide.md", "# Guide\n\nWords.\n")
+    result = compile_(globbed, "-o", "-", *args, "--fit", "--budget", "20000", "why")
+    assert result.returncode == 0, result.stderr
+    for i in range(3):
+        assert re.search(rf"^- #\d+ whole src/m{i}\.py: listed in the manifest", result.stdout, re.M), result.stdout
+    assert not re.search(r"^- #\d+ whole docs/guide\.md: listed", result.stdout, re.M)

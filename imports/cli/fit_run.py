@@ -7,6 +7,7 @@ from ..book.fit import compress_all, fit, scan, summary_blocks
 from ..book.pipeline import assert_seals, compile_book
 from ..book.rank import Evidence
 from ..collect.changes import changed_files
+from ..collect.globs import expand_glob, is_glob
 from ..collect.manifest import Entry
 from ..collect.sources import collect, default_entries
 from ..config import cache_dir
@@ -31,6 +32,17 @@ def _loader(ws):
     return load
 
 
+def _listed(entries, paths: list[str]) -> frozenset[str]:
+    """The files the manifest or -f names, a glob counting for every file it matched."""
+    listed = set()
+    for e in entries:
+        if e.kind == "path" and e.origin in ("manifest", "cli"):
+            listed.add(e.text)
+            if is_glob(e.text):
+                listed.update(expand_glob(e.text, paths))
+    return frozenset(listed)
+
+
 def fit_budget(params: dict) -> int | None:
     return model_budget(params.get("model"))
 
@@ -44,7 +56,6 @@ def compile_shaped(ws, counter, req, params: dict, budget: int | None, exclude: 
         if budget is None:
             raise UsageProblem("--fit needs a budget to fill",
                                hint="Give --budget N, --model NAME, or set [tool.prompt-foo] budget.")
-        listed = frozenset(e.text for e in req.entries if e.kind == "path" and e.origin in ("manifest", "cli"))
         known = {e.text for e in req.entries}
         extra, skipped = default_entries(ws, exclude, leave_out)  # never the book's own -o file
         req.entries = [*req.entries, *(e for e in extra if e.text not in known)]
@@ -52,7 +63,8 @@ def compile_shaped(ws, counter, req, params: dict, budget: int | None, exclude: 
         req.skipped = [*req.skipped, *(s for s in skipped if s not in had)]
         scanned = scan(_batches(ws, req.entries, req.exclude), counter, memo)
         now, recent = changed_files(ws.root, ws.in_git)
-        evidence = Evidence(manifest=listed, changed_now=now, changed_recent=recent)
+        evidence = Evidence(manifest=_listed(req.entries, list(scanned.files)), changed_now=now,
+                            changed_recent=recent)
 
         def compile_with(shaped, blocks):
             return compile_book(ws, counter, req, progress, col=shaped, fit_blocks=blocks)
