@@ -99,3 +99,14 @@ def test_files_a_glob_lists_count_as_listed_when_fit_ranks(globbed, how):
     for i in range(3):
         assert re.search(rf"^- #\d+ whole src/m{i}\.py: listed in the manifest", result.stdout, re.M), result.stdout
     assert not re.search(r"^- #\d+ whole docs/guide\.md: listed", result.stdout, re.M)
+
+
+def test_fits_exit_3_does_not_advise_fit(globbed):
+    """Under --fit the book is over budget only when its fixed part is: the hint says what to
+    change, not 'let --fit choose' to someone already using it."""
+    result = compile_(globbed, "-o", "-", "--fit", "--budget", "300", "why")
+    assert result.returncode == 3, result.stderr
+    assert "let --fit choose" not in result.stderr
+    assert "--fit left out every file it could" in result.stderr
+    plain = compile_(globbed, "-o", "-", "--budget", "300", "why")
+    assert plain.returncode == 3 and "let --fit choose" in plain.stderr

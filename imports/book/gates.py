@@ -23,9 +23,13 @@ def check_budget(compiled, budget: int | None, top: int = 10) -> None:
              f"(over by {compiled.measures.total - budget:,}). Nothing was emitted.", "Largest sources:"]
     lines += [f"  {i.tokens:>10,}  {i.label}" for i in items]
     lines += ["Largest sections:"] + [f"  {n:>10,}  {name}" for name, n in sections]
-    raise BudgetExceeded("\n".join(lines),
-                         hint="Drop or comment out entries in foo_files.py, add --exclude globs, raise --budget, "
-                              "or let --fit choose the most relevant files that fit.")
+    if getattr(compiled.fit, "mode", None) == "fit":  # the files are already cut to fit: the rest is fixed
+        hint = ("--fit left out every file it could; what remains is the fixed part (instructions, seal, "
+                "story, Manifest and Summary). Raise --budget, or drop story options such as -l, -a, --diff or --log.")
+    else:
+        hint = ("Drop or comment out entries in foo_files.py, add --exclude globs, raise --budget, "
+                "or let --fit choose the most relevant files that fit.")
+    raise BudgetExceeded("\n".join(lines), hint=hint)
 
 
 def check_book(compiled, user_globs: list[str], repo_globs: list[str], entries=(),
