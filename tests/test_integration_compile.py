@@ -110,3 +110,17 @@ def test_fits_exit_3_does_not_advise_fit(globbed):
     assert "--fit left out every file it could" in result.stderr
     plain = compile_(globbed, "-o", "-", "--budget", "300", "why")
     assert plain.returncode == 3 and "let --fit choose" in plain.stderr
+
+
+def test_a_fitted_whole_repository_book_recaptures_its_selection(globbed):
+    """Without a manifest the Recapture says "run again with the same --exclude globs"; under
+    --fit that would not rebuild the book (the files were chosen), so it lists the chosen ones."""
+    (globbed.root / "foo_files.py").unlink()
+    globbed.commit("no manifest")
+    result = compile_(globbed, "-o", "-", "--fit", "--budget", "20000", "why")
+    assert result.returncode == 0, result.stderr
+    recapture = result.stdout.split("--- START: Context Recapture ---")[1].split("--- END: Context Recapture ---")[0]
+    assert "Whole-repository pack" not in recapture
+    assert "Paste into foo_files.py to rebuild this selection" in recapture and "src/m1.py\n" in recapture
+    plain = compile_(globbed, "-o", "-", "why")
+    assert "Whole-repository pack" in plain.stdout

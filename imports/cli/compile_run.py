@@ -99,7 +99,8 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
                   remarks=manifest.remarks if manifest else [], exclude=exclude,
                   context_only=controls.context_only, line_numbers=controls.line_numbers, frame=frame,
                   profile=profile, reason=controls.reason,
-                  whole_repo=manifest is None and not files and not story.changed_paths)
+                  whole_repo=manifest is None and not files and not story.changed_paths
+                  and not fit_params.get("fit"))  # --fit chose files: the Recapture lists them
     with _progress(console, quiet) as progress:
         if fit_params.get("fit") or fit_params.get("compress"):
             compiled = compile_shaped(ws, counter, req, fit_params, budget, exclude, progress,
