@@ -124,3 +124,11 @@ def test_a_fitted_whole_repository_book_recaptures_its_selection(globbed):
     assert "Paste into foo_files.py to rebuild this selection" in recapture and "src/m1.py\n" in recapture
     plain = compile_(globbed, "-o", "-", "why")
     assert "Whole-repository pack" in plain.stdout
+
+
+def test_fit_lists_an_excluded_file_once(globbed):
+    """Each path once per section: a file both --fit's candidate list and the manifest's glob
+    left out by --exclude is one skipped line, not two."""
+    result = compile_(globbed, "-o", "-", "--exclude", "src/private_*", "--fit", "--budget", "20000", "why")
+    assert result.returncode == 0, result.stderr
+    assert len(re.findall(r"^- src/private_notes\.py: excluded by", result.stdout, re.M)) == 1

@@ -50,18 +50,19 @@ def fit_budget(params: dict) -> int | None:
 def compile_shaped(ws, counter, req, params: dict, budget: int | None, exclude: list[str], progress,
                    leave_out: set[str] | None = None):
     """The book under --fit (every tracked file a candidate) or --compress (the selection as signatures)."""
+    if params.get("fit") and budget is None:
+        raise UsageProblem("--fit needs a budget to fill",
+                           hint="Give --budget N, --model NAME, or set [tool.prompt-foo] budget.")
     assert_seals(ws)  # drift refuses (exit 4) before scanning runs a manifest command, as compile_book does
     memo = AnalysisCache(cache_dir())
     if params.get("fit"):
-        if budget is None:
-            raise UsageProblem("--fit needs a budget to fill",
-                               hint="Give --budget N, --model NAME, or set [tool.prompt-foo] budget.")
         known = {e.text for e in req.entries}
         extra, skipped = default_entries(ws, exclude, leave_out)  # never the book's own -o file
         req.entries = [*req.entries, *(e for e in extra if e.text not in known)]
-        had = set(req.skipped)
-        req.skipped = [*req.skipped, *(s for s in skipped if s not in had)]
         scanned = scan(_batches(ws, req.entries, req.exclude), counter, memo)
+        # a file the manifest's glob also left out is already among the scan's skipped: list it once
+        had = set(req.skipped) | {s.label for s in scanned.col.skipped}
+        req.skipped = [*req.skipped, *(s for s in skipped if s not in had and s.label not in had)]
         now, recent = changed_files(ws.root, ws.in_git)
         evidence = Evidence(manifest=_listed(req.entries, list(scanned.files)), changed_now=now,
                             changed_recent=recent)
