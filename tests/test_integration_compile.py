@@ -132,3 +132,17 @@ def test_fit_lists_an_excluded_file_once(globbed):
     result = compile_(globbed, "-o", "-", "--exclude", "src/private_*", "--fit", "--budget", "20000", "why")
     assert result.returncode == 0, result.stderr
     assert len(re.findall(r"^- src/private_notes\.py: excluded by", result.stdout, re.M)) == 1
+
+
+def test_trust_names_the_overlay_file_an_entry_is_written_in(git_repo):
+    """The untrusted listing is what a person checks before trusting: an entry from the daily
+    overlay (context.txt) is named there, not as a line of foo_files.py it is not on."""
+    git_repo.write("app.py", "print(1)\n")
+    git_repo.write("foo_files.py", 'AI_PHOOEY_CHOP = """\napp.py\n# --- ADHOC SLOT START ---\n'
+                                   '# --- ADHOC SLOT END ---\n"""\n')
+    git_repo.commit("initial")
+    git_repo.write("context.txt", "app.py\n! echo overlay\n")
+    result = compile_(git_repo, "-o", "-", "why")
+    assert result.returncode == 6, result.stderr
+    assert "  context.txt:2: ! echo overlay    (runs a shell command)" in result.stderr
+    assert "foo_files.py:2: ! echo" not in result.stderr
