@@ -146,3 +146,15 @@ def test_trust_names_the_overlay_file_an_entry_is_written_in(git_repo):
     assert result.returncode == 6, result.stderr
     assert "  context.txt:2: ! echo overlay    (runs a shell command)" in result.stderr
     assert "foo_files.py:2: ! echo" not in result.stderr
+
+
+def test_the_secrets_refusal_names_the_overlay_file_an_entry_is_written_in(git_repo):
+    git_repo.write("app.py", "print(1)\n")
+    git_repo.write("foo_files.py", 'AI_PHOOEY_CHOP = """\napp.py\n# --- ADHOC SLOT START ---\n'
+                                   '# --- ADHOC SLOT END ---\n"""\n')
+    git_repo.commit("initial")
+    git_repo.write("context.txt", "app.py\n! echo ghp_abcdefghijklmnopqrstuvwxyz0123456789\n")
+    result = compile_(git_repo, "-o", "-", "--trust", "--yes", "why")
+    assert result.returncode == 5, result.stderr
+    assert "(manifest entry context.txt:2)" in result.stderr
+    assert "foo_files.py:2" not in result.stderr

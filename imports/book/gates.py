@@ -39,7 +39,8 @@ def check_book(compiled, user_globs: list[str], repo_globs: list[str], entries=(
     Returns the allowed findings. Texts found clean before are not scanned again."""
     ps = book_pieces(compiled)
     findings = scan_parts([(str(i), p.text) for i, p in enumerate(ps)], memo_folder)
-    manifest_lines = {e.text: e.line for e in entries if getattr(e, "line", 0)}
+    manifest_lines = {e.text: f"{getattr(e, 'file', None) or 'foo_files.py'}:{e.line}"  # or the overlay file
+                      for e in entries if getattr(e, "line", 0)}
     blocked, passed = [], []
     for f in findings:
         piece = ps[int(f.label)]
