@@ -158,3 +158,17 @@ def test_the_secrets_refusal_names_the_overlay_file_an_entry_is_written_in(git_r
     assert result.returncode == 5, result.stderr
     assert "(manifest entry context.txt:2)" in result.stderr
     assert "foo_files.py:2" not in result.stderr
+
+
+def test_the_secrets_refusal_never_prints_the_secret_in_a_sources_label(git_repo):
+    """A command line holding a token is a Codebase label; the refusal (stderr, CI logs, and
+    --json's error) names the source with the token redacted, as every other line does."""
+    token = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+    git_repo.write("app.py", "print(1)\n")
+    git_repo.write("foo_files.py", f'AI_PHOOEY_CHOP = """\napp.py\n! echo {token}\n"""\n')
+    git_repo.commit("initial")
+    result = compile_(git_repo, "-o", str(git_repo.root / "book.md"), "--trust", "--yes", "--json", "why")
+    assert result.returncode == 5, result.stderr
+    assert token not in result.stderr
+    assert token not in result.stdout
+    assert "Codebase: ! echo ghp_…[redacted]:1: GitHub token" in result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import BudgetExceeded, SecretsFound
 from .book_gate import book_pieces, is_allowed, source_of
-from .secrets import Finding, describe_how_to_allow
+from .secrets import Finding, describe_how_to_allow, scan_text
 from .secrets_memo import scan_parts
 
 
@@ -54,12 +54,23 @@ def check_book(compiled, user_globs: list[str], repo_globs: list[str], entries=(
         lines = [f"{len(blocked)} credential-shaped string{'s' if len(blocked) != 1 else ''} found; nothing was emitted:"]
         for piece, f, line in blocked:
             if piece.section == "Codebase" and piece.label != "Codebase":
-                lines.append(f"  Codebase: {f.label}:{f.line}: {f.kind}: {f.excerpt}")
+                lines.append(f"  Codebase: {_shown_label(f.label)}:{f.line}: {f.kind}: {f.excerpt}")
             else:
                 lines.append(f"  {piece.section} section, line {f.line}{source_of(line, manifest_lines)}: "
                              f"{f.kind}: {f.excerpt}")
         raise SecretsFound("\n".join(lines), hint=describe_how_to_allow())
     return passed
+
+
+def _shown_label(label: str) -> str:
+    """A source's label as the refusal may print it: a command line or URL can hold the very
+    token being refused, and the refusal reaches terminals, CI logs and --json."""
+    for _ in range(8):  # one credential redacted per pass
+        found = scan_text("label", label)
+        if not found:
+            break
+        label = found[0].excerpt
+    return label
 
 
 def _line(text: str, n: int) -> str:
