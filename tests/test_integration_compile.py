@@ -172,3 +172,28 @@ def test_the_secrets_refusal_never_prints_the_secret_in_a_sources_label(git_repo
     assert token not in result.stderr
     assert token not in result.stdout
     assert "Codebase: ! echo ghp_…[redacted]:1: GitHub token" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["--allow-secret", "pyproject"])
+def test_an_allow_secret_glob_still_matches_under_a_profile_that_renames_its_folder(git_repo, where):
+    """A profile scrubs every byte, labels too ("acme_fixtures/" becomes "client_fixtures/");
+    the repository's allow_secrets globs and --allow-secret, written with the real names,
+    must keep matching the file they were written for."""
+    import os
+
+    config = os.environ["PROMPT_FOO_CONFIG"]
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    with open(config, "w", encoding="utf-8") as f:
+        f.write('[profiles.client]\nsubstitutions = { "acme" = "client" }\ndenylist = ["acme"]\n')
+    git_repo.write("acme_fixtures/keys.py", 'KEY = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"\n')
+    args = ["-f", "acme_fixtures/keys.py"]
+    if where == "pyproject":
+        git_repo.write("pyproject.toml", '[tool.prompt-foo]\nallow_secrets = ["acme_fixtures/*"]\n')
+    else:
+        args += ["--allow-secret", "acme_fixtures/*"]
+    git_repo.commit("initial")
+    plain = compile_(git_repo, "-o", "-", *args, "why")
+    assert plain.returncode == 0, plain.stderr
+    scrubbed = compile_(git_repo, "-o", "-", *args, "-p", "client", "why")
+    assert scrubbed.returncode == 0, scrubbed.stderr
+    assert "--- START: client_fixtures/keys.py" in scrubbed.stdout and "acme" not in scrubbed.stdout

@@ -128,8 +128,10 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
 
         check_denylist(compiled.text, profile)
     # The gate reads the finished book, every byte of it (scrubbed by the profile, if any).
-    allowed = check_book(compiled, list(allow_secrets) + list(bounds.user_allow), list(bounds.repo_allow),
-                         entries, cache_dir())
+    user_allow, repo_allow = list(allow_secrets) + list(bounds.user_allow), list(bounds.repo_allow)
+    if profile is not None:  # the labels are scrubbed: so are globs written with the real names
+        user_allow, repo_allow = [profile.scrub(g) for g in user_allow], [profile.scrub(g) for g in repo_allow]
+    allowed = check_book(compiled, user_allow, repo_allow, entries, cache_dir())
     emitted = emit(compiled.text, output, use_clipboard=not no_clipboard and output != "-",
                    backend=clipboard_backend, fallback=cache_dir() / "last-book.md")
     show_result(console, compiled, emitted, allowed, quiet=quiet, verbose=verbose)
