@@ -103,9 +103,10 @@ def is_allowed(f: Finding, piece: Piece, user_globs: list[str], repo_globs: list
     return any(fnmatch.fnmatchcase(f.label, g) or fnmatch.fnmatchcase(where, g) for g in globs)
 
 
-def source_of(line: str, manifest_lines: dict[str, int]) -> str:
-    """', from foo_files.py:N' when the line carries the label of a manifest entry."""
-    for text, number in manifest_lines.items():
+def source_of(line: str, manifest_lines: dict[str, str]) -> str:
+    """' (manifest entry foo_files.py:N)' when the line carries the label of a manifest entry
+    (``manifest_lines``: entry text -> where it is written, "file:line"; the overlay too)."""
+    for text, where in manifest_lines.items():
         if text and text in line:
-            return f" (manifest entry foo_files.py:{number})"
+            return f" (manifest entry {where})"
     return ""

@@ -19,6 +19,9 @@ def numbered(src: Source) -> Source:
     """A file's text with "N: " before each line (review mode); other sources are unchanged."""
     if src.kind not in ("file", "notebook") or not src.text:
         return src
+    if any(f.startswith("signatures (") for f in src.flags):  # --fit/--compress (book/fit.py's flag)
+        # its lines are not the file's: "3: def b" would be cited as line 3 of a file that has it elsewhere
+        return replace(src, flags=(*src.flags, "no line numbers: a signature view's lines are not the file's"))
     lines = src.text.split("\n")
     trailing = lines[-1] == ""
     width = len(str(len(lines) - trailing))

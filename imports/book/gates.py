@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import BudgetExceeded, SecretsFound
 from .book_gate import book_pieces, is_allowed, source_of
-from .secrets import Finding, describe_how_to_allow
+from .secrets import Finding, describe_how_to_allow, scan_text
 from .secrets_memo import scan_parts
 
 
@@ -23,9 +23,13 @@ def check_budget(compiled, budget: int | None, top: int = 10) -> None:
              f"(over by {compiled.measures.total - budget:,}). Nothing was emitted.", "Largest sources:"]
     lines += [f"  {i.tokens:>10,}  {i.label}" for i in items]
     lines += ["Largest sections:"] + [f"  {n:>10,}  {name}" for name, n in sections]
-    raise BudgetExceeded("\n".join(lines),
-                         hint="Drop or comment out entries in foo_files.py, add --exclude globs, raise --budget, "
-                              "or let --fit choose the most relevant files that fit.")
+    if getattr(compiled.fit, "mode", None) == "fit":  # the files are already cut to fit: the rest is fixed
+        hint = ("--fit left out every file it could; what remains is the fixed part (instructions, seal, "
+                "story, Manifest and Summary). Raise --budget, or drop story options such as -l, -a, --diff or --log.")
+    else:
+        hint = ("Drop or comment out entries in foo_files.py, add --exclude globs, raise --budget, "
+                "or let --fit choose the most relevant files that fit.")
+    raise BudgetExceeded("\n".join(lines), hint=hint)
 
 
 def check_book(compiled, user_globs: list[str], repo_globs: list[str], entries=(),
@@ -35,7 +39,8 @@ def check_book(compiled, user_globs: list[str], repo_globs: list[str], entries=(
     Returns the allowed findings. Texts found clean before are not scanned again."""
     ps = book_pieces(compiled)
     findings = scan_parts([(str(i), p.text) for i, p in enumerate(ps)], memo_folder)
-    manifest_lines = {e.text: e.line for e in entries if getattr(e, "line", 0)}
+    manifest_lines = {e.text: f"{getattr(e, 'file', None) or 'foo_files.py'}:{e.line}"  # or the overlay file
+                      for e in entries if getattr(e, "line", 0)}
     blocked, passed = [], []
     for f in findings:
         piece = ps[int(f.label)]
@@ -49,12 +54,23 @@ def check_book(compiled, user_globs: list[str], repo_globs: list[str], entries=(
         lines = [f"{len(blocked)} credential-shaped string{'s' if len(blocked) != 1 else ''} found; nothing was emitted:"]
         for piece, f, line in blocked:
             if piece.section == "Codebase" and piece.label != "Codebase":
-                lines.append(f"  Codebase: {f.label}:{f.line}: {f.kind}: {f.excerpt}")
+                lines.append(f"  Codebase: {_shown_label(f.label)}:{f.line}: {f.kind}: {f.excerpt}")
             else:
                 lines.append(f"  {piece.section} section, line {f.line}{source_of(line, manifest_lines)}: "
                              f"{f.kind}: {f.excerpt}")
         raise SecretsFound("\n".join(lines), hint=describe_how_to_allow())
     return passed
+
+
+def _shown_label(label: str) -> str:
+    """A source's label as the refusal may print it: a command line or URL can hold the very
+    token being refused, and the refusal reaches terminals, CI logs and --json."""
+    for _ in range(8):  # one credential redacted per pass
+        found = scan_text("label", label)
+        if not found:
+            break
+        label = found[0].excerpt
+    return label
 
 
 def _line(text: str, n: int) -> str:

@@ -99,10 +99,12 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
                   remarks=manifest.remarks if manifest else [], exclude=exclude,
                   context_only=controls.context_only, line_numbers=controls.line_numbers, frame=frame,
                   profile=profile, reason=controls.reason,
-                  whole_repo=manifest is None and not files and not story.changed_paths)
+                  whole_repo=manifest is None and not files and not story.changed_paths
+                  and not fit_params.get("fit"))  # --fit chose files: the Recapture lists them
     with _progress(console, quiet) as progress:
         if fit_params.get("fit") or fit_params.get("compress"):
-            compiled = compile_shaped(ws, counter, req, fit_params, budget, exclude, progress)
+            compiled = compile_shaped(ws, counter, req, fit_params, budget, exclude, progress,
+                                      own_output(ws, output))
         else:
             compiled = compile_book(ws, counter, req, progress)
     counter.cache.save()
@@ -126,8 +128,10 @@ def run_compile(*, prompt, output, no_clipboard, clipboard_backend, chop, args, 
 
         check_denylist(compiled.text, profile)
     # The gate reads the finished book, every byte of it (scrubbed by the profile, if any).
-    allowed = check_book(compiled, list(allow_secrets) + list(bounds.user_allow), list(bounds.repo_allow),
-                         entries, cache_dir())
+    user_allow, repo_allow = list(allow_secrets) + list(bounds.user_allow), list(bounds.repo_allow)
+    if profile is not None:  # the labels are scrubbed: so are globs written with the real names
+        user_allow, repo_allow = [profile.scrub(g) for g in user_allow], [profile.scrub(g) for g in repo_allow]
+    allowed = check_book(compiled, user_allow, repo_allow, entries, cache_dir())
     emitted = emit(compiled.text, output, use_clipboard=not no_clipboard and output != "-",
                    backend=clipboard_backend, fallback=cache_dir() / "last-book.md")
     show_result(console, compiled, emitted, allowed, quiet=quiet, verbose=verbose)

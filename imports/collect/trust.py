@@ -99,7 +99,8 @@ def describe(entries: list[Entry], root: Path) -> str:
 
     lines = []
     for e in entries:
-        where = f"{MANIFEST_NAME}:{e.line}" if e.line else MANIFEST_NAME
+        written = e.file or MANIFEST_NAME  # foo_files.py, or the daily overlay (context.txt) the line is in
+        where = f"{written}:{e.line}" if e.line else written
         found = scan_text("entry", e.text)
         shown = f"{found[0].excerpt} (a credential in it is redacted here)" if found else e.text
         lines.append(f"  {where}: {shown}    ({why_guarded(e, root)})")
