@@ -66,6 +66,8 @@ def check_way(real_root: Path, rel: str, shown: str) -> Path:
 def _inside_root(root: Path, raw: str, target: str) -> str:
     """An absolute or ``~`` path that lies inside the root, made relative (Pipulate's books
     label files with absolute paths); anything else is refused as before."""
+    if ".." in raw.split("/"):  # the OS reads 'link/..' through the link; normpath would not
+        raise PathRefused(f"{target!r} climbs out with '..'")
     absolute = os.path.normpath(os.path.expanduser(raw))
     for base in (os.path.abspath(root), os.path.realpath(root)):
         if absolute == base or absolute.startswith(base.rstrip(os.sep) + os.sep):
@@ -80,7 +82,7 @@ def resolve_target(root: Path, target: str) -> tuple[str, Path]:
     raw = target.strip().replace("\\", "/")
     if not raw:
         raise PathRefused("empty target")
-    if raw.startswith(("/", "~")):
+    if raw.startswith(("/", "~/")) or raw == "~":  # '~notes.txt' is a file name
         raw = _inside_root(root, raw, target)
     elif _DRIVE.match(target.strip()):
         raise PathRefused(f"absolute path {target!r}: targets are relative to the repository root")

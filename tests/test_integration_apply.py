@@ -1,0 +1,47 @@
+"""Seams between issue 10 (absolute and ~ targets, fragments, --no-airlock) and issue 11
+(symlink and .git checks, the journal, the lock), found by the integration review: each
+runs the real foo-apply / foo-release in a temporary git repository."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_cli
+
+
+def block(target: str, search: str, replace: str) -> str:
+    return (f"Target: {target}\n[[[SEARCH]]]\n{search}\n[[[DIVIDER]]]\n{replace}\n"
+            "[[[REPLACE]]]\n")
+
+
+def apply(repo, reply: str, *args: str, env=None):
+    return run_cli("apply.py", "--json", *args, cwd=repo.root, input=reply, env=env)
+
+
+def test_absolute_target_with_dotdot_through_a_symlink_is_refused(git_repo, tmp_path):
+    # The OS reads /repo/link/../real/a.py as <link's target's parent>/real/a.py, a file
+    # outside the repository; folding '..' away by text would edit /repo/real/a.py instead,
+    # a file the reply never named. A relative target with '..' is refused; so is this.
+    outside = tmp_path / "elsewhere" / "inner"
+    outside.mkdir(parents=True)
+    (tmp_path / "elsewhere" / "real").mkdir()
+    (tmp_path / "elsewhere" / "real" / "a.py").write_text("x = 1\n")
+    git_repo.write("real/a.py", "x = 1\n")
+    (git_repo.root / "link").symlink_to(outside)
+    git_repo.commit("init")
+    target = f"{git_repo.root}/link/../real/a.py"
+    proc = apply(git_repo, block(target, "x = 1", "x = 2"))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    out = json.loads(proc.stdout)
+    assert "'..'" in out["blocks"][0]["message"]
+    assert (git_repo.root / "real" / "a.py").read_text() == "x = 1\n"
+
+
+def test_relative_target_starting_with_tilde_is_a_file_in_the_root(git_repo):
+    # '~notes.txt' is no home folder: it is a file name (editors' backups, Office lock
+    # files); only '~' and '~/...' mean the home folder.
+    git_repo.write("~notes.txt", "x = 1\n")
+    git_repo.commit("init")
+    proc = apply(git_repo, block("~notes.txt", "x = 1", "x = 2"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (git_repo.root / "~notes.txt").read_text() == "x = 2\n"
