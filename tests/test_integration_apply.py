@@ -5,6 +5,9 @@ runs the real foo-apply / foo-release in a temporary git repository."""
 from __future__ import annotations
 
 import json
+import os
+
+import pytest
 
 from conftest import run_cli
 
@@ -45,3 +48,31 @@ def test_relative_target_starting_with_tilde_is_a_file_in_the_root(git_repo):
     proc = apply(git_repo, block("~notes.txt", "x = 1", "x = 2"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (git_repo.root / "~notes.txt").read_text() == "x = 2\n"
+
+
+SEALED = """\
+[project]
+name = "demo"
+version = "3.2.0.dev0"
+
+[tool.prompt-foo.seals]
+art = "seals/art.py"
+ledger = "seals/seals.json"
+
+[tool.prompt-foo.release]
+version_source = "pyproject.toml"
+"""
+
+
+@pytest.mark.parametrize("fifo", ["seals/art.py", "seals/seals.json"])
+def test_a_fifo_project_seal_file_is_refused_not_waited_on(git_repo, fifo):
+    # foo-release refuses a FIFO stamp target (issue 11); the project's seal files (issue 14)
+    # are read by the same run before any stamp, and a FIFO there hung it for good.
+    git_repo.write("pyproject.toml", SEALED)
+    git_repo.write("seals/art.py", "ART = {}\n")
+    git_repo.commit("init")
+    (git_repo.root / fifo).unlink(missing_ok=True)
+    os.mkfifo(git_repo.root / fifo)
+    r = run_cli("release.py", "--check", cwd=git_repo.root, timeout=20)
+    assert r.returncode == 2, r.stderr
+    assert f"{fifo!r} is not a regular file" in r.stderr
