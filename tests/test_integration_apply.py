@@ -76,3 +76,25 @@ def test_a_fifo_project_seal_file_is_refused_not_waited_on(git_repo, fifo):
     r = run_cli("release.py", "--check", cwd=git_repo.root, timeout=20)
     assert r.returncode == 2, r.stderr
     assert f"{fifo!r} is not a regular file" in r.stderr
+
+
+def test_undo_refuses_a_journal_path_that_is_not_relative(tmp_path):
+    # Outside git the journal sits in the root, where a copied or unpacked tree can bring one.
+    # Issue 11's undo trusted it because resolve_target refused anything but a relative path;
+    # issue 10 taught resolve_target absolute and ~ targets, so a journal naming a file by its
+    # absolute path passed the check, then the undo could not find the file, said it "changed
+    # during the undo" and left the journal 'undoing', blocking every later run.
+    root = tmp_path / "tree"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub/a.py").write_text("x = 1\n")
+    reply = block("sub/a.py", "x = 1", "x = 2")
+    assert run_cli("apply.py", "--root", str(root), input=reply, cwd=tmp_path).returncode == 0
+    manifest_path = root / ".prompt-foo/journal.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["files"][0]["path"] = f"{root}/sub/a.py"
+    manifest_path.write_text(json.dumps(manifest))
+    r = run_cli("apply.py", "--root", str(root), "--undo", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "cannot undo" in r.stderr and "not a path relative to the root" in r.stderr, r.stderr
+    assert json.loads(manifest_path.read_text())["state"] == "done"
+    assert (root / "sub/a.py").read_text() == "x = 2\n"
