@@ -98,3 +98,15 @@ def test_undo_refuses_a_journal_path_that_is_not_relative(tmp_path):
     assert "cannot undo" in r.stderr and "not a path relative to the root" in r.stderr, r.stderr
     assert json.loads(manifest_path.read_text())["state"] == "done"
     assert (root / "sub/a.py").read_text() == "x = 2\n"
+
+
+def test_an_absolute_target_ending_in_a_slash_names_a_folder_not_a_new_file(git_repo):
+    # 'newdir/' is refused as a folder; its absolute spelling lost the slash to normpath and
+    # created a file called 'newdir'.
+    git_repo.write("a.txt", "x\n")
+    git_repo.commit("init")
+    reply = f"Target: {git_repo.root}/newdir/\n[[[WRITE_FILE]]]\nhello\n[[[END_WRITE_FILE]]]\n"
+    proc = apply(git_repo, reply)
+    assert proc.returncode == 1, proc.stdout
+    assert "names a folder, not a file" in json.loads(proc.stdout)["blocks"][0]["message"]
+    assert not (git_repo.root / "newdir").exists()

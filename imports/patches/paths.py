@@ -83,7 +83,8 @@ def resolve_target(root: Path, target: str) -> tuple[str, Path]:
     if not raw:
         raise PathRefused("empty target")
     if raw.startswith(("/", "~/")) or raw == "~":  # '~notes.txt' is a file name
-        raw = _inside_root(root, raw, target)
+        folder = raw.endswith("/")  # normpath drops the slash that says "a folder"
+        raw = _inside_root(root, raw, target) + ("/" if folder else "")
     elif _DRIVE.match(target.strip()):
         raise PathRefused(f"absolute path {target!r}: targets are relative to the repository root")
     parts = PurePosixPath(raw).parts
