@@ -110,3 +110,47 @@ def test_an_absolute_target_ending_in_a_slash_names_a_folder_not_a_new_file(git_
     assert proc.returncode == 1, proc.stdout
     assert "names a folder, not a file" in json.loads(proc.stdout)["blocks"][0]["message"]
     assert not (git_repo.root / "newdir").exists()
+
+
+# -- combinations the review checked and found sound (kept as guards) -------------------------
+
+def test_dry_run_takes_no_lock_and_writes_no_journal(git_repo):
+    from test_write_faults import start, wait_for_state
+
+    git_repo.write("a.txt", "one\ntwo\n")
+    git_repo.commit("init")
+    reply = block(f"{git_repo.root}/a.txt", "two", "TWO")
+    dry = run_cli("apply.py", "--dry-run", cwd=git_repo.root, input=reply)
+    assert dry.returncode == 0 and "+TWO" in dry.stdout, dry.stderr
+    assert not (git_repo.root / ".git/prompt-foo").exists()
+    first = start(git_repo.root, block("a.txt", "one", "ONE"), "before-write:3")
+    wait_for_state(git_repo.root, "writing")
+    # The first run holds the lock: a dry run does not wait for it.
+    held = run_cli("apply.py", "--dry-run", cwd=git_repo.root, input=reply,
+                   env={"PROMPT_FOO_APPLY_LOCK_WAIT": "0"})
+    first.communicate(timeout=60)
+    assert held.returncode == 0, held.stderr
+    assert "interrupted while writing" in held.stderr  # told, not blocked
+    assert (git_repo.root / "a.txt").read_text() == "ONE\ntwo\n"
+
+
+def test_fragments_and_nameless_aider_blocks_undo_to_the_exact_bytes(git_repo):
+    original = b"caf\xe9 = foo(1)  # x\r\nlast = 1"  # Latin-1, CRLF, no final newline
+    git_repo.write("l.py", original)
+    git_repo.write("home/n.py", "def f():\n    return 1\n")
+    git_repo.commit("init")
+    reply = (block("l.py", "foo(1)", "foo(2)")
+             + "\nl.py\n```\n<<<<<<< SEARCH\nlast = 1\n=======\nlast = 2\n>>>>>>> REPLACE\n```\n"
+             + "\n```\n<<<<<<< SEARCH\n= 2\n=======\n= 3\n>>>>>>> REPLACE\n```\n"
+             + block("~/n.py", "    return 1", "    return 2"))
+    env = {"HOME": str(git_repo.root / "home")}  # ~ inside the repository
+    proc = apply(git_repo, reply, env=env)
+    assert proc.returncode == 0, proc.stdout
+    assert [f["path"] for f in json.loads(proc.stdout)["files"]] == ["home/n.py", "l.py"]
+    assert (git_repo.root / "l.py").read_bytes() == b"caf\xe9 = foo(2)  # x\r\nlast = 3"
+    again = apply(git_repo, reply, env=env)
+    assert json.loads(again.stdout)["status"] == "already-applied"
+    undo = run_cli("apply.py", "--undo", cwd=git_repo.root)
+    assert undo.returncode == 0, undo.stderr
+    assert (git_repo.root / "l.py").read_bytes() == original
+    assert (git_repo.root / "home/n.py").read_text() == "def f():\n    return 1\n"
