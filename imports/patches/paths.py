@@ -72,6 +72,21 @@ def _inside_root(root: Path, raw: str, target: str) -> str:
     for base in (os.path.abspath(root), os.path.realpath(root)):
         if absolute == base or absolute.startswith(base.rstrip(os.sep) + os.sep):
             return os.path.relpath(absolute, base).replace(os.sep, "/")
+    # The CLI hands over the resolved root, so a spelling through a link above it (~ a link
+    # to /data/u) is found by the folder's identity: the shortest ancestor that IS the root;
+    # links below it are left for check_way to refuse.
+    try:
+        want = os.stat(root)
+    except OSError:
+        want = None
+    parts = absolute.split(os.sep)
+    for k in range(2, len(parts) + 1 if want else 0):
+        try:
+            st = os.stat(os.sep.join(parts[:k]))
+        except OSError:
+            break  # nothing deeper exists either
+        if (st.st_dev, st.st_ino) == (want.st_dev, want.st_ino):
+            return "/".join(parts[k:]) or "."
     raise PathRefused(f"absolute path {target!r} lies outside the repository root {root}")
 
 
