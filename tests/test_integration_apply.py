@@ -154,3 +154,34 @@ def test_fragments_and_nameless_aider_blocks_undo_to_the_exact_bytes(git_repo):
     assert undo.returncode == 0, undo.stderr
     assert (git_repo.root / "l.py").read_bytes() == original
     assert (git_repo.root / "home/n.py").read_text() == "def f():\n    return 1\n"
+
+
+def test_an_absolute_target_spelled_through_a_symlink_to_the_root_is_inside(git_repo, tmp_path):
+    # The CLI resolves the root (/data/u/repo), but a book compiled in ~/repo, with ~ a link
+    # to /data/u, names its files by that spelling. Only a spelling that reaches the root
+    # itself is read through a link; inside the root every link is still refused.
+    git_repo.write("a.py", "x = 1\n")
+    git_repo.commit("init")
+    alias = tmp_path / "alias"
+    alias.symlink_to(git_repo.root)
+    proc = apply(git_repo, block(f"{alias}/a.py", "x = 1", "x = 2"))
+    assert proc.returncode == 0, proc.stdout
+    assert json.loads(proc.stdout)["files"] == [{"path": "a.py", "action": "modified"}]
+    assert (git_repo.root / "a.py").read_text() == "x = 2\n"
+    (git_repo.root / "self").symlink_to(git_repo.root)
+    proc = apply(git_repo, block(f"{alias}/self/a.py", "x = 2", "x = 3"))
+    assert proc.returncode == 1 and "goes through a symlink ('self')" in proc.stdout
+
+
+def test_a_target_thousands_of_folders_deep_is_planned_in_moments(git_repo):
+    # An 8 kB reply: each of its 4,000 folders was looked for among the parents of each
+    # (Path.parents membership), minutes of work before any refusal or write.
+    import time
+
+    git_repo.write("a.txt", "a\n")
+    git_repo.commit("init")
+    reply = "Target: " + "d/" * 4000 + "x.txt\n[[[WRITE_FILE]]]\nb\n[[[END_WRITE_FILE]]]\n"
+    started = time.monotonic()
+    proc = run_cli("apply.py", "--dry-run", cwd=git_repo.root, input=reply, timeout=120)
+    assert time.monotonic() - started < 10
+    assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr[-300:]
