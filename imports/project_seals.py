@@ -15,6 +15,7 @@ the built-in ones: a book must never be able to show a project's art under the r
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -47,6 +48,8 @@ def _inside(root: Path, key: str, value) -> tuple[Path, str]:
         path.resolve().relative_to(root.resolve())
     except ValueError:
         raise _bad(key, f"{value!r} leads outside the repository") from None
+    if os.path.exists(path) and not os.path.isfile(path):  # a FIFO would hang the read
+        raise _bad(key, f"{value!r} is not a regular file (a folder, FIFO or device)")
     return path, rel.as_posix()
 
 

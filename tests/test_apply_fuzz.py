@@ -19,13 +19,20 @@ from prompt_foo_loom.cli.apply import main
 
 TARGETS = ["a.txt", "data.json", "conf.toml", "mod.py", "new/n.txt", "link/x", "meta/config",
            ".GIT/config", "git~1/HEAD", "a.txt/b", "../out.txt", "/etc/passwd", "a\x00b",
-           "x" * 300, " " * 50 + "a.txt", "sub/.git/config", "d", "ü/ñ.md"]
+           "x" * 300, " " * 50 + "a.txt", "sub/.git/config", "d", "ü/ñ.md",
+           # issue 10's absolute and ~ targets (@ROOT@ is the tree's root, filled in per run)
+           # against issue 11's symlink and .git checks
+           "@ROOT@/a.txt", "@ROOT@/link/x", "@ROOT@/link/../a.txt", "@ROOT@/.GIT/config",
+           "@ROOT@/meta/config", "@ROOT@/fifo", "@ROOT@", "~/a.txt", "~a.txt", "~"]
 PIECES = ["Target: ", "[[[SEARCH]]]", "[[[DIVIDER]]]", "[[[REPLACE]]]", "[[[WRITE_FILE]]]",
           "[[[END_WRITE_FILE]]]", "<<<<<<< SEARCH", "=======", ">>>>>>> REPLACE", "```", "~~~",
           "*** Begin Patch", "*** End Patch", "*** Add File: ", "*** Delete File: ",
           "*** Update File: ", "@@", "+", "-", " ", "a", "{", "[" * 50, "(" * 50, "{" * 2000,
           "a = " + "[" * 2000, '{"a": 1}', "x = 1", "\t", "\r", "\x00", "\ufeff", "\u00a0",
-          "[www.x.org](http://www.x.org)", "CANARY", " " * 500]
+          "[www.x.org](http://www.x.org)", "CANARY", " " * 500,
+          # issue 10's page shapes: a language label, a copy button, a unified hunk header
+          "python", "Copy code", "@@ -1,2 +1,2 @@ def f(", "a.txt", "@ROOT@/a.txt",
+          "canary prose: __init__.py and *stars* stay as typed"]
 
 
 LINES = ["a", "b", "x = 1", '{"a": 1}', "a = 1", ""]
@@ -51,7 +58,8 @@ def reply_text():
                      st.text(max_size=40))
     # Mostly noise, but a share of replies made only of plausible blocks, so real applies
     # (and their undo) are fuzzed too.
-    plausible = st.lists(st.builds(_block, st.sampled_from(["a.txt", "new/n.txt", "mod.py"]),
+    plausible = st.lists(st.builds(_block, st.sampled_from(
+                                       ["a.txt", "new/n.txt", "mod.py", "@ROOT@/a.txt"]),
                                    st.sampled_from(["replace", "write", "write"]),
                                    st.sampled_from([["a"], ["b"], ["x = 1"]]),
                                    st.lists(st.one_of(st.sampled_from(LINES), text), max_size=3)),
@@ -96,6 +104,7 @@ def test_arbitrary_replies_never_crash(reply, mode):
         make_tree(root, outside)
         git_before, out_before = state(root / ".git"), state(outside)
         tree_before = {k: v for k, v in state(root).items() if not k.startswith(".git")}
+        reply = reply.replace("@ROOT@", str(root))
         (Path(tmp) / "reply.md").write_text(reply, encoding="utf-8", errors="surrogatepass") \
             if "\ud800" not in reply else (Path(tmp) / "reply.md").write_bytes(b"\xff")
         started = time.monotonic()

@@ -66,10 +66,27 @@ def check_way(real_root: Path, rel: str, shown: str) -> Path:
 def _inside_root(root: Path, raw: str, target: str) -> str:
     """An absolute or ``~`` path that lies inside the root, made relative (Pipulate's books
     label files with absolute paths); anything else is refused as before."""
+    if ".." in raw.split("/"):  # the OS reads 'link/..' through the link; normpath would not
+        raise PathRefused(f"{target!r} climbs out with '..'")
     absolute = os.path.normpath(os.path.expanduser(raw))
     for base in (os.path.abspath(root), os.path.realpath(root)):
         if absolute == base or absolute.startswith(base.rstrip(os.sep) + os.sep):
             return os.path.relpath(absolute, base).replace(os.sep, "/")
+    # The CLI hands over the resolved root, so a spelling through a link above it (~ a link
+    # to /data/u) is found by the folder's identity: the shortest ancestor that IS the root;
+    # links below it are left for check_way to refuse.
+    try:
+        want = os.stat(root)
+    except OSError:
+        want = None
+    parts = absolute.split(os.sep)
+    for k in range(2, len(parts) + 1 if want else 0):
+        try:
+            st = os.stat(os.sep.join(parts[:k]))
+        except OSError:
+            break  # nothing deeper exists either
+        if (st.st_dev, st.st_ino) == (want.st_dev, want.st_ino):
+            return "/".join(parts[k:]) or "."
     raise PathRefused(f"absolute path {target!r} lies outside the repository root {root}")
 
 
@@ -80,8 +97,9 @@ def resolve_target(root: Path, target: str) -> tuple[str, Path]:
     raw = target.strip().replace("\\", "/")
     if not raw:
         raise PathRefused("empty target")
-    if raw.startswith(("/", "~")):
-        raw = _inside_root(root, raw, target)
+    if raw.startswith(("/", "~/")) or raw == "~":  # '~notes.txt' is a file name
+        folder = raw.endswith("/")  # normpath drops the slash that says "a folder"
+        raw = _inside_root(root, raw, target) + ("/" if folder else "")
     elif _DRIVE.match(target.strip()):
         raise PathRefused(f"absolute path {target!r}: targets are relative to the repository root")
     parts = PurePosixPath(raw).parts

@@ -154,8 +154,9 @@ class _Planner:
     def _folder_clash(self, st: _State) -> str | None:
         """Why ``st`` cannot be created: a file (on disk or planned) sits on its folder path."""
         root = Path(os.path.realpath(self.root))
-        for parent in st.path.parents:
-            if parent == root or root not in parent.parents:
+        depth = len(root.parts)  # st.path lies below root (resolve_target); counting parts
+        for parent in st.path.parents:  # keeps this linear ('root in parents' was quadratic)
+            if len(parent.parts) <= depth:
                 break
             planned = self.states.get(str(parent))
             if planned is not None:

@@ -355,7 +355,9 @@ def undo(root: Path) -> list[dict]:
     pdir = pre_dir(jdir, manifest)
     for e in manifest["files"]:
         try:
-            resolve_target(real_root, e["path"])
+            # Relative as written (issue 10 lets resolve_target read absolute and ~ targets).
+            if resolve_target(real_root, e["path"])[0] != e["path"]:
+                raise PathRefused("not a path relative to the root, as foo-apply records")
         except PathRefused as exc:
             raise JournalRefused(f"cannot undo {e['path']}: {exc}",
                                  hint="Nothing was restored.") from None
