@@ -88,7 +88,7 @@ def collect(ws: Workspace, entries: list[Entry], *, command_timeout: float | Non
     reader = _Reader(ws, Collection())
     reader.exclude = exclude_matcher(exclude or [])
     reader.named = {os.path.realpath(reader._locate(e.text)[0]) for e in entries if e.origin == "cli"}
-    _seconds(ws, "command_timeout", None), _seconds(ws, "url_timeout", None)  # a bad value is a usage error
+    ws.setting("command_timeout"), ws.setting("url_timeout")  # settings.py: a bad value is a usage error
     bounds = effective(ws.settings, load_user_config())  # the repository's values, within safe bounds
     timeout = command_timeout or bounds.command_timeout or DEFAULT_TIMEOUT
     for entry in entries:
@@ -103,10 +103,6 @@ def collect(ws: Workspace, entries: list[Entry], *, command_timeout: float | Non
         else:
             reader.path(entry)
     return reader.col
-
-
-def _seconds(ws: Workspace, key: str, default: float | None) -> float | None:
-    return ws.setting(key, default)  # a positive number: checked by settings.py
 
 
 class _Reader:
